@@ -1,0 +1,32 @@
+"""What the build hands every source importer: the curated alliance IRIs, a progress callback, a warning list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+
+def _no_progress(message: str) -> None:
+    """Discard a progress line (the default when nobody is listening)."""
+
+
+@dataclass
+class ImportContext:
+    """Shared state passed to `load(source_dir, ctx)` so importers reuse curated IRIs and report without printing.
+
+    - `alliance_iris`: ATOP atopid -> the curated alliance IRI that claims it (e.g. 3180 -> id/alliance/nato);
+      an atopid not in the map gets `id/alliance/atop-<atopid>`.
+    - `progress`: call with a short line for long steps ("atop: 2510 member rows").
+    - `warnings`: append one line per dubious-but-tolerated input; the build report lists them.
+    """
+
+    alliance_iris: dict[int, URIRef] = field(default_factory=dict)
+    progress: Callable[[str], None] = _no_progress
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        """Record a warning for the build report (and show it as a progress line)."""
+        self.warnings.append(message)
+        self.progress(f"warning: {message}")
