@@ -1,4 +1,4 @@
-"""What the build hands every source importer: the curated alliance IRIs, a progress callback, a warning list."""
+"""What the build hands each source importer: curated alliance IRIs, a progress callback, a warning list."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _no_progress(message: str) -> None:
 
 @dataclass
 class ImportContext:
-    """Shared state passed to `load(source_dir, ctx)` so importers reuse curated IRIs and report without printing.
+    """Shared state passed to `load(source_dir, ctx)` so importers reuse curated IRIs, report quietly.
 
     - `alliance_iris`: ATOP atopid -> the curated alliance IRI that claims it (e.g. 3180 -> id/alliance/nato);
       an atopid not in the map gets `id/alliance/atop-<atopid>`.
