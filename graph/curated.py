@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from foedus.graph.yamlsrc import LDict, LList, load_yaml
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
 from foedus.errors import SourceError, location
-from foedus.fo_terms import FO
+from foedus.fo_terms import FO, ROLE
 from foedus.vocab import (
     ORG,
     SCHEMA,
@@ -36,9 +36,7 @@ from foedus.vocab import (
     treaty_iri,
 )
 
-ONT = "https://w3id.org/foedus/ontology/"
-ROLE = Namespace(ONT + "role/")
-PRECISION = Namespace(ONT + "precision/")
+PRECISION = {"day": TIME.unitDay, "month": TIME.unitMonth, "year": TIME.unitYear}
 
 ROLES = ("host", "participant", "organiser", "supplier", "recipient", "observer")
 CITATION_KINDS = ("treaty-text", "depositary", "official-page", "wikidata", "scholarly", "news")
@@ -96,8 +94,8 @@ PROVISION_CLASSES: dict[str, URIRef] = {
     "organisation": FO.OrganisationProvision,
     "policy-coordination": FO.PolicyCoordinationProvision,
     "troop-contributions": FO.TroopContributionProvision,
-    "arms-control": FO.Provision,
-    "intelligence-sharing": FO.Provision,
+    "arms-control": FO.ArmsControlProvision,
+    "intelligence-sharing": FO.IntelligenceSharingProvision,
 }
 INSTRUMENT_CLASSES: dict[str, URIRef] = {
     "joint-exercise": FO.JointExercise,
@@ -1023,7 +1021,7 @@ def _instrument(f: _File) -> None:
     events = d.get("events") or LList()
     if not isinstance(events, LList):
         raise SourceError("`events` must be a list", where=d.where("events"))
-    listed = [f.event(e, events.where(i), slug, (FO.concerns, ins)) for i, e in enumerate(events)]
+    listed = [f.event(e, events.where(i), slug, (FO.ofInstrument, ins)) for i, e in enumerate(events)]
     participants = d.get("participants") or LList()
     if not isinstance(participants, LList):
         raise SourceError("`participants` must be a list", where=d.where("participants"))
@@ -1097,7 +1095,7 @@ def _instrument_event(
             return iri
     iri = f.fresh(mint("event", f.slug, etype, p["actor"]))
     f.g.add((iri, RDF.type, EVENT_CLASSES[etype]))
-    f.g.add((iri, FO.concerns, ins))
+    f.g.add((iri, FO.ofInstrument, ins))
     f.g.add((iri, FO.byActor, actor))
     if date is not None:
         f.g.add((iri, FO.date, date.literal()))
