@@ -1,0 +1,88 @@
+"""What a SPARQL request is, read from its text before anything runs: query form, update or not, SERVICE targets.
+
+A small tokenizer (strings, IRIs, comments, prefixed names, keywords) is enough: it never evaluates, so the refusals
+(update on the query endpoint, SERVICE outside the allow-list) happen before the store sees the request. The real
+parser still checks the syntax when the query runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
+  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:(?:[\w\-.:%\\\u00b7\u00c0-\uffff]*[\w\-:%\u00c0-\uffff])?)
+  | (?P<word>[A-Za-z_][\w\-]*)
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+
+
+@dataclass
+class QueryText:
+    """The facts about a request's text: its form (SELECT, ..., or UPDATE), and each SERVICE target it names."""
+
+    form: str | None
+    services: list[str] = field(default_factory=list)
+    variable_service: bool = False
+
+    @property
+    def is_update(self) -> bool:
+        """True for SPARQL Update requests, which the query endpoint refuses."""
+        return self.form == "UPDATE"
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    return [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(text)
+            if m.lastgroup not in ("ws", "comment")]
+
+
+def inspect_query(text: str) -> QueryText:
+    """Read the form and the SERVICE targets of a query or update (targets resolved against PREFIX and BASE)."""
+    tokens = _tokens(text)
+    prefixes: dict[str, str] = {}
+    base = ""
+    form: str | None = None
+    i = 0
+    while i < len(tokens):
+        kind, value = tokens[i]
+        upper = value.upper() if kind == "word" else ""
+        if upper == "BASE" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
+            base = urljoin(base, tokens[i + 1][1][1:-1])
+            i += 2
+            continue
+        if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
+            prefixes[tokens[i + 1][1][:-1]] = urljoin(base, tokens[i + 2][1][1:-1])
+            i += 3
+            continue
+        if upper in QUERY_FORMS:
+            form = upper
+        elif upper in UPDATE_KEYWORDS:
+            form = "UPDATE"
+        break
+    result = QueryText(form)
+    for j, (kind, value) in enumerate(tokens):
+        if kind != "word" or value.upper() != "SERVICE":
+            continue
+        k = j + 1
+        if k < len(tokens) and tokens[k][0] == "word" and tokens[k][1].upper() == "SILENT":
+            k += 1
+        if k >= len(tokens):
+            continue
+        t_kind, t_value = tokens[k]
+        if t_kind == "iri":
+            result.services.append(urljoin(base, t_value[1:-1]))
+        elif t_kind == "pname":
+            prefix, _, local = t_value.partition(":")
+            result.services.append(prefixes[prefix] + local if prefix in prefixes else t_value)
+        elif t_kind == "var":
+            result.variable_service = True
+    return result

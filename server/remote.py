@@ -1,0 +1,162 @@
+"""Remote mode: answer queries from any SPARQL 1.1 store (Virtuoso, Fuseki) and publish a release into one.
+
+Queries go to remote_endpoint by the SPARQL 1.1 Protocol; its answers are parsed and re-serialised by our own writers,
+so negotiation, the row cap and the error shape are the same as with the embedded store. `foedus publish` loads each
+named graph of a release by the Graph Store Protocol (PUT, replacing the graph) when remote_graph_store is set,
+else by SPARQL Update (DROP SILENT GRAPH, then INSERT DATA in batches) at remote_update_endpoint.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from foedus.server.query_exec import ChildFailure, Dataset
+from pyoxigraph import (
+    NamedNode,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+    serialize,
+)
+
+from foedus.errors import ConfigError, FoedusError
+from foedus.settings import Settings
+
+BATCH_TRIPLES = 5000
+_RESULTS_ACCEPT = "application/sparql-results+json"
+_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+
+
+class PublishError(FoedusError):
+    """The remote store refused or could not be reached while publishing."""
+
+
+def _opener(settings: Settings, url: str) -> urllib.request.OpenerDirector:
+    """A URL opener that answers the store's digest or basic challenge with remote_user / remote_password."""
+    handlers: list[Any] = []
+    if settings.remote_user:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, settings.remote_user, settings.remote_password or "")
+        handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+    return urllib.request.build_opener(*handlers)
+
+
+def _send(settings: Settings, url: str, data: bytes, content_type: str, method: str = "POST",
+          accept: str = "*/*", timeout: float | None = None) -> tuple[bytes, str]:
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": content_type, "Accept": accept})
+    with _opener(settings, url).open(request, timeout=timeout or float(settings.query_timeout)) as response:
+        return response.read(), response.headers.get_content_type()
+
+
+class RemoteBackend:
+    """Queries answered by a remote SPARQL 1.1 endpoint (settings.remote_endpoint)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.endpoint = str(settings.remote_endpoint)
+
+    def run(self, query: str, form: str, dataset: Dataset) -> Any:
+        """Send the query with the protocol dataset; parse the answer into pyoxigraph results or triples."""
+        params = [("query", query)] + [("default-graph-uri", g) for g in dataset.default_graphs] + [
+            ("named-graph-uri", g) for g in dataset.named_graphs]
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        try:
+            body, ctype = _send(self.settings, self.endpoint, urllib.parse.urlencode(params).encode(),
+                                "application/x-www-form-urlencoded", accept=_RDF_ACCEPT if graph else _RESULTS_ACCEPT)
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip()[:2000]
+            raise ChildFailure("remote", f"{self.endpoint} answered {exc.code}: {detail}",
+                               400 if exc.code == 400 else 502) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise ChildFailure("remote", f"cannot reach {self.endpoint}: {exc}", 502) from None
+        if graph:
+            fmt = RdfFormat.from_media_type(ctype) or RdfFormat.TURTLE
+            return [Triple(q.subject, q.predicate, q.object) for q in parse(body, format=fmt)]
+        results_format = QueryResultsFormat.from_media_type(ctype) or QueryResultsFormat.JSON
+        return parse_query_results(body, format=results_format)
+
+
+def remote_update(settings: Settings, text: str) -> None:
+    """Send one SPARQL Update to remote_update_endpoint (for the token-protected /update route)."""
+    from foedus.server import errors
+
+    url = settings.remote_update_endpoint or settings.remote_endpoint
+    try:
+        _send(settings, url, urllib.parse.urlencode({"update": text}).encode(), "application/x-www-form-urlencoded")
+    except urllib.error.HTTPError as exc:
+        raise errors.query_failed(f"{url} answered {exc.code}: {exc.read()[:2000].decode('utf-8', 'replace')}",
+                                  502) from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        raise errors.query_failed(f"cannot reach {url}: {exc}", 502) from None
+
+
+def _graphs_of(nq: Path) -> dict[str | None, list[Triple]]:
+    """The triples of an N-Quads file by graph IRI (None = the default graph)."""
+    graphs: dict[str | None, list[Triple]] = defaultdict(list)
+    for quad in parse(path=str(nq), format=RdfFormat.N_QUADS):
+        name = quad.graph_name.value if isinstance(quad.graph_name, NamedNode) else None
+        graphs[name].append(Triple(quad.subject, quad.predicate, quad.object))
+    return graphs
+
+
+def _ntriples(triples: Iterable[Triple]) -> str:
+    return serialize(list(triples), format=RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[union-attr]
+
+
+def _batches(triples: list[Triple]) -> Iterable[list[Triple]]:
+    for start in range(0, len(triples), BATCH_TRIPLES):
+        yield triples[start:start + BATCH_TRIPLES]
+
+
+def _publish_gsp(settings: Settings, graph: str | None, triples: list[Triple]) -> None:
+    store = str(settings.remote_graph_store)
+    target = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
+    url = store + ("&" if "?" in store else "?") + target
+    _send(settings, url, _ntriples(triples).encode("utf-8"), "text/turtle", method="PUT", timeout=600)
+
+
+def _publish_update(settings: Settings, graph: str | None, triples: list[Triple]) -> None:
+    url = str(settings.remote_update_endpoint)
+    if graph is not None:
+        _send(settings, url, urllib.parse.urlencode({"update": f"DROP SILENT GRAPH <{graph}>"}).encode(),
+              "application/x-www-form-urlencoded", timeout=600)
+    for batch in _batches(triples):
+        body = _ntriples(batch)
+        text = f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}" if graph else f"INSERT DATA {{\n{body}}}"
+        _send(settings, url, urllib.parse.urlencode({"update": text}).encode(),
+              "application/x-www-form-urlencoded", timeout=600)
+
+
+def publish_release(settings: Settings, release: Path | None) -> str:
+    """Load every graph of a release (default: releases/latest) into the remote store; say what was sent where."""
+    release_dir = Path(release) if release is not None else Path(settings.releases) / "latest"
+    nq = release_dir / "foedus.nq"
+    if not nq.is_file():
+        raise ConfigError("no foedus.nq in this release; run `foedus build` first", where=str(release_dir))
+    if settings.remote_graph_store:
+        how, target, send = "Graph Store Protocol", str(settings.remote_graph_store), _publish_gsp
+    elif settings.remote_update_endpoint:
+        how, target, send = "SPARQL Update", str(settings.remote_update_endpoint), _publish_update
+    else:
+        raise ConfigError("set remote_graph_store (Graph Store Protocol) or remote_update_endpoint (SPARQL Update)",
+                          where="remote_graph_store")
+    graphs = _graphs_of(nq)
+    for graph, triples in graphs.items():
+        try:
+            send(settings, graph, triples)
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip()[:500]
+            raise PublishError(f"{target} answered {exc.code}: {detail}", where=graph or "default graph") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise PublishError(f"cannot reach {target}: {exc}", where=graph or "default graph") from None
+    total = sum(len(t) for t in graphs.values())
+    return f"published {release_dir.resolve().name}: {len(graphs)} graphs, {total} triples to {target} by {how}"

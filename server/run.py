@@ -1,0 +1,60 @@
+"""`foedus serve`: the app under gunicorn (sync workers, preloaded), with the data loaded once in the master.
+
+Preloading means the store is parsed once and the workers share it copy-on-write; gunicorn's own --timeout is set
+above query_timeout, as a last resort, because query_exec already kills a runaway query at query_timeout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from foedus.settings import Settings
+
+
+class FoedusServer(BaseApplication):
+    """A gunicorn application whose WSGI app is built by create_app, once, before the workers fork."""
+
+    def __init__(self, settings: Settings, app: Flask) -> None:
+        self.settings = settings
+        self.application = app
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Bind address, workers and timeouts from our settings, not from gunicorn's command line."""
+        options: dict[str, Any] = {
+            "bind": f"{self.settings.host}:{self.settings.port}",
+            "workers": int(self.settings.workers),
+            "worker_class": "sync",
+            "preload_app": True,
+            "timeout": int(float(self.settings.query_timeout)) + 30,
+            "graceful_timeout": 10,
+            "limit_request_line": 0,
+            "limit_request_field_size": 0,
+            "accesslog": "-",
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        """The app, already built with its data loaded (once, in the master, before the workers fork)."""
+        return self.application
+
+
+def build_app(settings: Settings, files: list[Path]) -> Flask:
+    """The app `foedus serve` runs: over the given files, else remote_endpoint, else releases/latest."""
+    from foedus.server.app import create_app
+    from foedus.server.store import load_files_store
+
+    if files:
+        store, info = load_files_store(files)
+        return create_app(settings, store, info=info)
+    return create_app(settings)
+
+
+def serve(settings: Settings, files: list[Path]) -> None:
+    """Serve until stopped; errors in the data or settings surface before any worker starts."""
+    FoedusServer(settings, build_app(settings, files)).run()

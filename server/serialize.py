@@ -1,0 +1,142 @@
+"""Write query results to a binary file in the negotiated format, stopping at the row cap.
+
+SPARQL results (JSON, XML, CSV, TSV) are written here, term by term, so that a result can be cut at max_result_rows
+and so that TSV keeps every literal's datatype and language; RDF goes through pyoxigraph's serialisers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from itertools import islice
+from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from foedus.server.formats import Format
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple, serialize
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+Term = NamedNode | BlankNode | Literal | Triple
+
+
+def capped(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
+    """At most `limit` items, and whether there were more (the truncation flag)."""
+    taken = list(islice(items, limit + 1))
+    return taken[:limit], len(taken) > limit
+
+
+def _json_term(term: Term) -> dict[str, Any]:
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                        "predicate": _json_term(term.predicate),
+                                        "object": _json_term(term.object)}}
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+            f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+
+
+def _tsv_string(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+            .replace("\t", "\\t"))
+
+
+def _tsv_term(term: Term) -> str:
+    """A term in Turtle/N-Triples form, as SPARQL TSV says: IRIs in <>, literals quoted with datatype or language."""
+    if isinstance(term, NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        text = f'"{_tsv_string(term.value)}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype.value != XSD_STRING:
+            return f"{text}^^<{term.datatype.value}>"
+        return text
+    return f"<< {_tsv_term(term.subject)} {_tsv_term(term.predicate)} {_tsv_term(term.object)} >>"
+
+
+def _csv_term(term: Term) -> str:
+    """A term in CSV, which keeps only the lexical form (the CSV format is lossy by its spec)."""
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, NamedNode | Literal):
+        return term.value
+    return _tsv_term(term)
+
+
+def write_solutions(out: IO[bytes], fmt: Format, variables: list[str], rows: list[list[Term | None]]) -> None:
+    """Write SELECT results (variable names without '?', rows aligned with them, None = unbound)."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    if fmt.key == "json":
+        text.write('{"head":{"vars":' + json.dumps(variables) + '},"results":{"bindings":[')
+        for n, row in enumerate(rows):
+            binding = {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+            text.write(("," if n else "") + "\n" + json.dumps(binding, ensure_ascii=False))
+        text.write("\n]}}\n")
+    elif fmt.key == "xml":
+        text.write('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                   "\n<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>\n<results>\n")
+        for row in rows:
+            cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                            for v, t in zip(variables, row, strict=True) if t is not None)
+            text.write(f"<result>{cells}</result>\n")
+        text.write("</results>\n</sparql>\n")
+    elif fmt.key == "csv":
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow(["" if t is None else _csv_term(t) for t in row])
+    else:
+        text.write("\t".join("?" + v for v in variables) + "\n")
+        for row in rows:
+            text.write("\t".join("" if t is None else _tsv_term(t) for t in row) + "\n")
+    text.detach()
+
+
+def write_boolean(out: IO[bytes], fmt: Format, value: bool) -> None:
+    """Write an ASK result (CSV and TSV carry the bare word, as most stores do; the spec defines them for SELECT)."""
+    word = "true" if value else "false"
+    if fmt.key == "json":
+        data = '{"head":{},"boolean":' + word + "}\n"
+    elif fmt.key == "xml":
+        data = ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{word}</boolean></sparql>\n")
+    else:
+        data = word + "\n"
+    out.write(data.encode("utf-8"))
+
+
+def write_triples(out: IO[bytes], fmt: Format, triples: list[Triple]) -> None:
+    """Write CONSTRUCT/DESCRIBE results; TriG and N-Quads get the triples in the default graph."""
+    assert fmt.rdf is not None
+    if fmt.rdf.supports_datasets:
+        serialize([Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples], out, fmt.rdf)
+    else:
+        serialize(triples, out, fmt.rdf)
