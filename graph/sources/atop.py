@@ -1,0 +1,337 @@
+"""ATOP 5.1 (Leeds et al.): alliances, phases, obligations with conditions, provisions and member spells.
+
+Reads the official layout `atop/atop5_1a.csv` (one row per alliance) and `atop/atop5_1m.csv` (one row per
+member per phase). Codes follow the ATOP 5.1 codebook (Leeds, 9 August 2022), sections 2.32-2.34.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from foedus.graph.context import ImportContext
+from foedus.graph.sources import emit
+from foedus.graph.sources.table import PartialDate, Row, partial_date, read_rows
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import ORG, RDF, RDFS, SKOS
+
+from foedus.fo_terms import FO
+from foedus.vocab import alliance_iri, mint, state_iri
+
+DATASET = "atop-5.1"
+ALLIANCE_FILE = Path("atop/atop5_1a.csv")
+MEMBER_FILE = Path("atop/atop5_1m.csv")
+
+# Obligation columns -> (our class, IRI word, label, summary condition column, condition columns).
+OBLIGATIONS: tuple[tuple[str, URIRef, str, str, str | None, tuple[str, ...]], ...] = (
+    ("defense", FO.DefenceObligation, "defence", "Defence", "defcon",
+     ("defcoadv", "defcoloc", "defcocon", "defconum", "defcodem", "defconpr")),
+    ("offense", FO.OffenceObligation, "offence", "Offence", "offcon",
+     ("offcoadv", "offcoloc", "offcocon", "offconum", "offcodem")),
+    ("neutral", FO.NeutralityObligation, "neutrality", "Neutrality", "neucon",
+     ("neucoadv", "neucoloc", "neucocon", "neuconum", "neucodem", "neuconpr", "neucoatt")),
+    ("nonagg", FO.NonAggressionObligation, "non-aggression", "Non-aggression", None, ()),
+    ("consul", FO.ConsultationObligation, "consultation", "Consultation", "concon",
+     ("concoadv", "concoloc", "concocon", "concoreq")),
+)
+
+# Condition columns, by their last letters (defcoADV, neucoATT ...) -> our class and the codebook's meaning.
+CONDITIONS: dict[str, tuple[URIRef, str]] = {
+    "adv": (FO.AdversaryCondition, "only against a particular adversary or type of adversary"),
+    "loc": (FO.LocationCondition, "only for conflict in a particular location"),
+    "con": (FO.ConflictTypeCondition, "only in a particular ongoing conflict"),
+    "num": (FO.NumberOfAdversariesCondition, "only for a given number of adversaries"),
+    "dem": (FO.DemandCondition, "only if the ally or the adversary meets (or refuses) demands made in it"),
+    "npr": (FO.NonProvocationCondition, "only if the ally does not provoke the adversary"),
+    "att": (FO.AttackCondition, "only if the ally is attacked"),
+    "req": (FO.RequestCondition, "only when an ally requests consultation"),
+}
+SUMMARY_ONLY = "conditional, but ATOP codes no particular condition"
+OTHER_CONDITION = "one of this member's obligations depends on a condition ATOP codes no further"
+
+# Institutional provisions (alliance level, may change by phase) -> our class and the meaning of each code.
+PROVISIONS: tuple[tuple[str, URIRef, dict[int, str]], ...] = (
+    ("milaid", FO.MilitaryAidProvision, {
+        1: "general or unspecified military aid", 2: "military aid as grants or loans",
+        3: "military training and/or transfer of technology",
+        4: "grants or loans and training or technology"}),
+    ("base", FO.BasesProvision, {
+        1: "joint troop placements on neutral territory",
+        2: "every member may station troops on, or use the military facilities of, the others",
+        3: "some members station troops on the territory of others, not reciprocally"}),
+    ("intcom", FO.IntegratedCommandProvision, {1: "an integrated command in peacetime and wartime"}),
+    ("organ1", FO.OrganisationProvision, {
+        1: "regular meetings of officials to manage the agreement",
+        2: "a named organisation with regularly scheduled meetings",
+        3: "a stand-alone organisation with a permanent bureaucracy"}),
+    ("milcon", FO.PolicyCoordinationProvision, {
+        1: "contact among the armed services in the event of hostilities",
+        2: "contact among the armed services in peacetime as well",
+        3: "a common defence policy (doctrine, training, procurement, joint planning)"}),
+    ("contrib", FO.TroopContributionProvision, {
+        1: "the contributions of troops, supplies or funds are specified"}),
+)
+
+ALLIANCE_COLUMNS = ("atopid", "cowid", "cow4id", "begyr", "begmo", "begday", "endyr", "endmo", "endday",
+                    "ineffect", "bilat", "maxphase", "pubsecr", "asymm", "specthrt", "statthr1", "statthr2")
+MEMBER_COLUMNS = ("atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit", "phase",
+                  "conditio", "olimob",
+                  *(o[0] for o in OBLIGATIONS), *(o[4] for o in OBLIGATIONS if o[4]),
+                  *(c for o in OBLIGATIONS for c in o[5]), *(p[0] for p in PROVISIONS))
+
+
+@dataclass
+class MemberRow:
+    """What one member-phase row says, read and checked."""
+
+    row: int
+    member: int
+    phase: int
+    start: PartialDate
+    end: PartialDate | None
+    obligations: dict[str, frozenset[str]]
+
+
+@dataclass
+class AllianceRow:
+    """What one alliance-level row says, read and checked."""
+
+    row: Row
+    atopid: int
+    iri: URIRef
+    members: list[MemberRow] = field(default_factory=list)
+    provisions: dict[int, dict[str, int]] = field(default_factory=dict)
+
+
+def load(source_dir: Path, ctx: ImportContext) -> Graph:
+    """Read ATOP 5.1 from `source_dir` into the `atop-5.1` graph (curated IRIs win for claimed atopids)."""
+    alliances = _read_alliances(source_dir / ALLIANCE_FILE, ctx)
+    _read_members(source_dir / MEMBER_FILE, alliances)
+    rows = sum(len(a.members) for a in alliances.values())
+    ctx.progress(f"atop: {len(alliances)} alliances, {rows} member rows")
+    g = emit.new_graph()
+    for alliance in alliances.values():
+        if not alliance.members:
+            ctx.warn(f"ATOP {alliance.atopid} has no member rows in {MEMBER_FILE}")
+        _alliance_triples(g, alliance)
+    return g
+
+
+def _read_alliances(path: Path, ctx: ImportContext) -> dict[int, AllianceRow]:
+    """Read the alliance-level file, one AllianceRow per atopid (a repeated atopid is an error)."""
+    alliances: dict[int, AllianceRow] = {}
+    for row in read_rows(path, ALLIANCE_COLUMNS):
+        atopid = row.integer("atopid")
+        if atopid in alliances:
+            raise row.fail("atopid", f"atopid {atopid} appears twice")
+        iri = ctx.alliance_iris.get(atopid) or alliance_iri(f"atop-{atopid}")
+        alliances[atopid] = AllianceRow(row, atopid, iri)
+    return alliances
+
+
+def _read_members(path: Path, alliances: dict[int, AllianceRow]) -> None:
+    """Read the member-level file and attach each member-phase row to its alliance."""
+    for row in read_rows(path, MEMBER_COLUMNS):
+        atopid = row.integer("atopid")
+        alliance = alliances.get(atopid)
+        if alliance is None:
+            raise row.fail("atopid", f"atopid {atopid} is not in {ALLIANCE_FILE.name}")
+        start = partial_date(row, "yrent", "moent", "dayent")
+        if start is None:
+            raise row.fail("yrent", "the year of entry is missing")
+        end = partial_date(row, "yrexit", "moexit", "dayexit", zero_is_none=True)
+        if end is not None and end.value < start.value:
+            raise row.fail("yrexit", f"exit {end.value} precedes entry {start.value}")
+        phase = row.integer("phase")
+        olimob = row.flag("olimob")
+        obligations: dict[str, frozenset[str]] = {}
+        for column, _cls, _word, _label, summary, conditions in OBLIGATIONS:
+            if not row.flag(column):
+                continue
+            codes = {c for c in conditions if row.flag(c)}
+            if summary and row.flag(summary) and not codes:
+                codes.add(summary)
+            if olimob:
+                codes.add("olimob")
+            obligations[column] = frozenset(codes)
+        alliance.members.append(MemberRow(row.number, row.integer("member"), phase, start, end, obligations))
+        if phase not in alliance.provisions:
+            alliance.provisions[phase] = {
+                code: value for code, _cls, meanings in PROVISIONS
+                if (value := row.choice(code, (0, *meanings))) is not None
+            }
+
+
+def _slug(alliance: AllianceRow) -> str:
+    """The key for minting this alliance's ATOP-derived nodes (always the atopid, even if curated)."""
+    return f"atop-{alliance.atopid}"
+
+
+def _alliance_triples(g: Graph, alliance: AllianceRow) -> None:
+    """Add the alliance, its signature, phases, obligations, provisions and member spells."""
+    row, node, slug = alliance.row, alliance.iri, _slug(alliance)
+    g.add((node, RDF.type, FO.Alliance))
+    if row.flag("bilat"):
+        g.add((node, RDF.type, FO.BilateralAlliance))
+    start = partial_date(row, "begyr", "begmo", "begday")
+    if start is None:
+        raise row.fail("begyr", "the year the alliance begins is missing")
+    end = partial_date(row, "endyr", "endmo", "endday", zero_is_none=True)
+    if node == alliance_iri(slug):
+        g.add((node, RDFS.label, Literal(f"ATOP alliance {alliance.atopid} ({start.value.year})", lang="en")))
+    else:  # the curated graph names it; ATOP only adds its own handle
+        g.add((node, SKOS.altLabel, Literal(f"ATOP alliance {alliance.atopid}", lang="en")))
+    g.add((node, FO.atopId, Literal(alliance.atopid)))
+    for column, prop in (("cowid", FO.cowAllianceId), ("cow4id", FO.cow4AllianceId)):
+        value = row.opt_int(column)
+        if value is not None:
+            g.add((node, prop, Literal(value)))
+    emit.span(g, node, start, end)
+    in_effect = row.flag("ineffect")
+    if in_effect is not None:
+        g.add((node, FO.inEffect, Literal(in_effect)))
+    secrecy = row.choice("pubsecr", (0, 1, 2))
+    if secrecy is not None:
+        g.add((node, FO.secret, Literal(secrecy > 0)))
+        if secrecy == 1:
+            g.add((node, FO.note, Literal("ATOP pubsecr = 1: public, but some articles are to stay secret.")))
+        elif secrecy == 2:
+            g.add((node, FO.note, Literal("ATOP pubsecr = 2: the members agree to hide the whole treaty.")))
+    asymmetric = row.flag("asymm")
+    if asymmetric is not None:
+        g.add((node, FO.asymmetric, Literal(asymmetric)))
+    emit.derived(g, node, DATASET, emit.row_iri(DATASET, "atop5_1a", row.number))
+
+    signature = emit.event(g, mint("event", slug, "signature"), FO.Signature, start)
+    g.add((signature, FO.ofAlliance, node))
+    for member in sorted({m.member for m in alliance.members if m.start.value == start.value}):
+        g.add((signature, FO.byActor, state_iri(member)))
+    emit.derived(g, signature, DATASET)
+
+    adversaries = _threats(row)
+    for phase in sorted({m.phase for m in alliance.members}):
+        rows = [m for m in alliance.members if m.phase == phase]
+        holder = node
+        if phase:
+            holder = mint("phase", slug, phase)
+            g.add((node, FO.hasPhase, holder))
+            g.add((holder, RDF.type, FO.AlliancePhase))
+            g.add((holder, FO.phaseNumber, Literal(phase)))
+            g.add((holder, FO.ofAlliance, node))
+            ends = [m.end for m in rows]
+            last = None if any(e is None for e in ends) else max(
+                (e for e in ends if e), key=lambda e: e.value)
+            emit.span(g, holder, min((m.start for m in rows), key=lambda s: s.value), last)
+            emit.derived(g, holder, DATASET)
+        _obligations(g, node, holder, slug, phase, rows, adversaries)
+        for code, cls, meanings in PROVISIONS:
+            value = alliance.provisions.get(phase, {}).get(code, 0)
+            if value:
+                provision = mint("provision", slug, code, value)
+                g.add((node, FO.hasProvision, provision))
+                if holder != node:
+                    g.add((holder, FO.hasProvision, provision))
+                g.add((provision, RDF.type, cls))
+                g.add((provision, SKOS.notation, Literal(code)))
+                g.add((provision, RDF.value, Literal(value)))
+                label = f"{meanings[value]} (ATOP {code} = {value})"
+                g.add((provision, RDFS.label, Literal(label, lang="en")))
+    _memberships(g, alliance, start, signature)
+
+
+def _threats(row: Row) -> list[int]:
+    """The states ATOP names as the specific threat (statthr1/2, when specthrt says specific states)."""
+    if row.opt_int("specthrt") not in (1, 3):
+        return []
+    return [code for c in ("statthr1", "statthr2") if (code := row.opt_int(c))]
+
+
+def _obligations(
+    g: Graph, alliance: URIRef, holder: URIRef, slug: str, phase: int, rows: list[MemberRow],
+    adversaries: list[int],
+) -> None:
+    """One obligation node per type and set of conditions in this phase, naming the members bound by it."""
+    for column, cls, word, label, _summary, _conditions in OBLIGATIONS:
+        groups: dict[frozenset[str], list[int]] = defaultdict(list)
+        for m in rows:
+            if column in m.obligations:
+                groups[m.obligations[column]].append(m.member)
+        ordered = sorted(groups.items(), key=lambda item: (min(item[1]), sorted(item[0])))
+        for index, (codes, members) in enumerate(ordered, start=1):
+            parts: list[object] = [slug, *([f"phase-{phase}"] if phase else []), word]
+            if len(ordered) > 1:
+                parts.append(index)
+            node = mint("obligation", *parts)
+            g.add((alliance, FO.hasObligation, node))
+            if holder != alliance:
+                g.add((holder, FO.hasObligation, node))
+            g.add((node, RDF.type, cls))
+            g.add((node, SKOS.notation, Literal(column)))
+            where = f"ATOP {slug[5:]}" + (f", phase {phase}" if phase else "")
+            g.add((node, RDFS.label, Literal(f"{label} obligation ({where})", lang="en")))
+            for member in sorted(set(members)):
+                g.add((node, FO.obligedParty, state_iri(member)))
+            for code in sorted(codes):
+                condition = URIRef(f"{node}/condition/{code}")
+                g.add((node, FO.hasCondition, condition))
+                g.add((condition, SKOS.notation, Literal(code)))
+                kind, meaning = _condition_kind(code)
+                g.add((condition, RDF.type, kind))
+                g.add((condition, RDFS.label, Literal(f"{meaning} (ATOP {code})", lang="en")))
+                if kind == FO.AdversaryCondition:
+                    for adversary in adversaries:
+                        g.add((condition, FO.namedAdversary, state_iri(adversary)))
+
+
+def _condition_kind(code: str) -> tuple[URIRef, str]:
+    """Our condition class for an ATOP condition column (defcoloc -> location; olimob, defcon -> other)."""
+    if code == "olimob":
+        return FO.OtherCondition, OTHER_CONDITION
+    if code in {o[4] for o in OBLIGATIONS}:
+        return FO.OtherCondition, SUMMARY_ONLY
+    return CONDITIONS[code[-3:]]
+
+
+def _memberships(g: Graph, alliance: AllianceRow, begins: PartialDate, signature: URIRef) -> None:
+    """One AllianceMembership per continuous spell: member-phase rows that touch or overlap are merged."""
+    by_member: dict[int, list[MemberRow]] = defaultdict(list)
+    for m in alliance.members:
+        by_member[m.member].append(m)
+    slug = _slug(alliance)
+    for member, rows in sorted(by_member.items()):
+        g.add((alliance.iri, FO.hasParty, state_iri(member)))
+        rows.sort(key=lambda m: (m.start.value, m.phase))
+        spells: list[list[MemberRow]] = []
+        for m in rows:
+            if spells and _continues(spells[-1], m):
+                spells[-1].append(m)
+            else:
+                spells.append([m])
+        for spell in spells:
+            start = spell[0].start
+            end = _spell_end(spell)
+            node = mint("membership", slug, member, start.value.isoformat())
+            g.add((node, RDF.type, FO.AllianceMembership))
+            g.add((node, ORG.member, state_iri(member)))
+            g.add((node, ORG.organization, alliance.iri))
+            emit.span(g, node, start, end)
+            emit.member_during(g, node, start, end)
+            if start.value == begins.value:
+                g.add((node, FO.startedBy, signature))
+            emit.derived(g, node, DATASET, *(emit.row_iri(DATASET, "atop5_1m", m.row) for m in spell))
+
+
+def _spell_end(spell: list[MemberRow]) -> PartialDate | None:
+    """The end of a merged spell: open if any of its rows is open, else the latest exit."""
+    if any(m.end is None for m in spell):
+        return None
+    return max((m.end for m in spell if m.end is not None), key=lambda e: e.value)
+
+
+def _continues(spell: list[MemberRow], m: MemberRow) -> bool:
+    """True when row `m` starts by the day after the spell ends (ATOP phases meet on the same day)."""
+    end = _spell_end(spell)
+    return end is None or m.start.value <= end.last_day() + dt.timedelta(days=1)
+
