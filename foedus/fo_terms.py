@@ -149,7 +149,7 @@ class FO(DefinedNamespace):
     ofAgreement: URIRef  # of agreement
     ofAlliance: URIRef  # of alliance
     ofInstrument: URIRef  # of instrument
-    participant: URIRef  # participant
+    participant: URIRef  # participating actor
     participantRole: URIRef  # participant role
     phaseNumber: URIRef  # phase number
     placeName: URIRef  # place name
