@@ -101,6 +101,8 @@ class AllianceRow:
     row: Row
     atopid: int
     iri: URIRef
+    start: PartialDate
+    end: PartialDate | None
     members: list[MemberRow] = field(default_factory=list)
     provisions: dict[int, dict[str, int]] = field(default_factory=dict)
 
@@ -127,7 +129,17 @@ def _read_alliances(path: Path, ctx: ImportContext) -> dict[int, AllianceRow]:
         if atopid in alliances:
             raise row.fail("atopid", f"atopid {atopid} appears twice")
         iri = ctx.alliance_iris.get(atopid) or alliance_iri(f"atop-{atopid}")
-        alliances[atopid] = AllianceRow(row, atopid, iri)
+        start = partial_date(row, "begyr", "begmo", "begday")
+        if start is None:
+            raise row.fail("begyr", "the year the alliance begins is missing")
+        end = partial_date(row, "endyr", "endmo", "endday", zero_is_none=True)
+        for column in ("cowid", "cow4id", "statthr1", "statthr2"):
+            row.opt_int(column)
+        for column in ("ineffect", "bilat", "asymm"):
+            row.flag(column)
+        row.choice("pubsecr", (0, 1, 2))
+        row.choice("specthrt", (0, 1, 2, 3, 4, 5, 6))
+        alliances[atopid] = AllianceRow(row, atopid, iri, start, end)
     return alliances
 
 
@@ -175,10 +187,7 @@ def _alliance_triples(g: Graph, alliance: AllianceRow) -> None:
     g.add((node, RDF.type, FO.Alliance))
     if row.flag("bilat"):
         g.add((node, RDF.type, FO.BilateralAlliance))
-    start = partial_date(row, "begyr", "begmo", "begday")
-    if start is None:
-        raise row.fail("begyr", "the year the alliance begins is missing")
-    end = partial_date(row, "endyr", "endmo", "endday", zero_is_none=True)
+    start, end = alliance.start, alliance.end
     if node == alliance_iri(slug):
         g.add((node, RDFS.label, Literal(f"ATOP alliance {alliance.atopid} ({start.value.year})", lang="en")))
     else:  # the curated graph names it; ATOP only adds its own handle
