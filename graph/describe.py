@@ -1,0 +1,86 @@
+"""The VoID + DCAT description of a release (`description` graph): licences, dumps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from foedus.graph.manifest import PresentSource
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, XSD
+
+from foedus.settings import Settings
+from foedus.vocab import graph_iri, mint
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+PROJECT_LICENCE = URIRef("https://spdx.org/licenses/MIT")
+RELEASE_FILES = ("foedus.nq", "foedus.trig", "foedus.ttl", "foedus.jsonld")
+OWN_GRAPHS = {
+    "curated": "Foedus curated core: alliances, treaties, events, obligations, members, instruments.",
+    "derived": "Allied dyads and disagreements, computed at build time from the other graphs.",
+    "ontology": "The Foedus ontology and its extensions.",
+    "description": "This description of the release (VoID and DCAT).",
+}
+
+
+def _base(settings: Settings) -> str:
+    base = settings.public_base_url or settings.iri_base
+    return base if base.endswith("/") else base + "/"
+
+
+def describe_release(
+    settings: Settings,
+    version: str,
+    triples: Mapping[str, int],
+    sources: Sequence[PresentSource],
+    built_at: str | None,
+) -> Graph:
+    """Catalog, dataset, a void:subset per graph (triples, licence, citation), dumps, build."""
+    g = Graph()
+    base = _base(settings)
+    catalog, dataset, build = mint("catalog", "foedus"), mint("dataset", "foedus"), mint("build", version)
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    g.add((catalog, DCAT.dataset, dataset))
+    g.add((catalog, DCTERMS.title, Literal("Foedus", lang="en")))
+    for t in (VOID.Dataset, DCAT.Dataset):
+        g.add((dataset, RDF.type, t))
+    g.add((dataset, DCTERMS.title, Literal("Foedus: a knowledge graph of military alliances", lang="en")))
+    g.add((dataset, DCTERMS.license, PROJECT_LICENCE))
+    g.add((dataset, OWL.versionInfo, Literal(version)))
+    g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
+    g.add((dataset, VOID.triples, Literal(sum(triples.values()))))
+    for name in RELEASE_FILES:
+        dump = URIRef(f"{base}releases/{version}/{name}")
+        g.add((dataset, VOID.dataDump, dump))
+        dist = mint("distribution", version.replace("+", "-"), name.replace(".", "-"))
+        g.add((dataset, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, dump))
+    by_name = {p.name: p for p in sources}
+    for name, count in sorted(triples.items()):
+        subset = mint("dataset", name)
+        g.add((dataset, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, RDF.type, DCAT.Dataset))
+        g.add((subset, URIRef("http://rdfs.org/ns/void#inDataset"), dataset))
+        g.add((subset, DCTERMS.identifier, graph_iri(name)))
+        g.add((subset, VOID.triples, Literal(count)))
+        present = by_name.get(name)
+        if present is not None:
+            src = present.source
+            g.add((subset, DCTERMS.title, Literal(f"{src.title} {src.version}", lang="en")))
+            g.add((subset, DCTERMS.license, Literal(src.licence)))
+            g.add((subset, DCTERMS.bibliographicCitation, Literal(src.citation)))
+            g.add((subset, DCAT.landingPage, URIRef(src.landing_page)))
+            g.add((subset, DCTERMS.hasVersion, Literal(src.version)))
+            g.add((build, PROV.used, subset))
+        else:
+            g.add((subset, DCTERMS.title, Literal(OWN_GRAPHS.get(name, name), lang="en")))
+            g.add((subset, DCTERMS.license, PROJECT_LICENCE))
+            g.add((subset, DCTERMS.bibliographicCitation, Literal(f"Foedus {version}, graph {name}")))
+    g.add((build, RDF.type, PROV.Activity))
+    g.add((build, PROV.generated, dataset))
+    g.add((dataset, PROV.wasGeneratedBy, build))
+    if built_at is not None:
+        g.add((build, PROV.endedAtTime, Literal(built_at, datatype=XSD.dateTime)))
+        g.add((dataset, DCTERMS.issued, Literal(built_at, datatype=XSD.dateTime)))
+    return g

@@ -1,0 +1,144 @@
+"""Allied dyads: pairs of members of one alliance over overlapping spells, materialised because SPARQL 1.1
+cannot union intervals or do date arithmetic, and "how long have A and B been allied" is one short query."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, XSD
+
+from foedus.fo_terms import FO
+from foedus.vocab import ID, ORG, mint
+
+# The per-pair summary class; not yet in the ontology (asked for in the build infrastructure report).
+ALLIED_PAIR = URIRef(str(FO) + "AlliedPair")
+
+
+@dataclass(frozen=True)
+class Spell:
+    """One membership spell as the dyad computation needs it."""
+
+    iri: URIRef
+    member: URIRef
+    alliance: URIRef
+    start: dt.date
+    end: dt.date | None
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, Literal) and value.datatype == XSD.date and isinstance(value.toPython(), dt.date):
+        return value.toPython()
+    return None
+
+
+def collect_spells(graphs: Mapping[str, Graph], preferred: str = "curated") -> tuple[list[Spell], list[str]]:
+    """Membership spells from all graphs; where the curated graph has an alliance, only its spells."""
+    by_graph: dict[str, list[Spell]] = {}
+    warnings: list[str] = []
+    for name, g in graphs.items():
+        spells = []
+        for ms in g.subjects(RDF.type, FO.AllianceMembership):
+            member, alliance = g.value(ms, ORG.member), g.value(ms, ORG.organization)
+            start = _date(g.value(ms, FO.startDate))
+            if (
+                not isinstance(member, URIRef)
+                or not isinstance(alliance, URIRef)
+                or not isinstance(ms, URIRef)
+            ):
+                continue
+            if start is None:
+                warnings.append(f"{ms}: membership without a start date, left out of the allied dyads")
+                continue
+            spells.append(Spell(ms, member, alliance, start, _date(g.value(ms, FO.endDate))))
+        by_graph[name] = spells
+    covered = {s.alliance for s in by_graph.get(preferred, [])}
+    out = list(by_graph.get(preferred, []))
+    for name in sorted(by_graph):
+        if name != preferred:
+            out.extend(s for s in by_graph[name] if s.alliance not in covered)
+    return sorted(out, key=lambda s: (str(s.alliance), str(s.member), s.start)), sorted(warnings)
+
+
+def _key(iri: URIRef) -> str:
+    return str(iri).removeprefix(str(ID)).replace("/", "-")
+
+
+def _obligations(graphs: Iterable[Graph], alliance: URIRef) -> set[URIRef]:
+    out: set[URIRef] = set()
+    for g in graphs:
+        holders = [alliance, *g.objects(alliance, FO.basedOn), *g.objects(alliance, FO.hasPhase)]
+        for h in holders:
+            out.update(o for o in g.objects(h, FO.hasObligation) if isinstance(o, URIRef))
+    return out
+
+
+def union_days(intervals: Iterable[tuple[dt.date, dt.date]]) -> int:
+    """Days covered by the union of closed date intervals (each day counted once)."""
+    total, cur_start, cur_end = 0, None, None
+    for start, end in sorted(intervals):
+        if cur_end is None or start > cur_end + dt.timedelta(days=1):
+            if cur_end is not None and cur_start is not None:
+                total += (cur_end - cur_start).days + 1
+            cur_start, cur_end = start, end
+        elif end > cur_end:
+            cur_end = end
+    if cur_end is not None and cur_start is not None:
+        total += (cur_end - cur_start).days + 1
+    return total
+
+
+def build_dyads(spells: list[Spell], graphs: Iterable[Graph], as_of: dt.date) -> Graph:
+    """fo:AlliedDyad per overlapping pair of spells in one alliance, plus one summary per pair of actors."""
+    g = Graph()
+    graphs = list(graphs)
+    by_alliance: dict[URIRef, list[Spell]] = defaultdict(list)
+    for s in spells:
+        by_alliance[s.alliance].append(s)
+    pairs: dict[tuple[URIRef, URIRef], list[tuple[URIRef, URIRef, dt.date, dt.date, bool]]] = defaultdict(
+        list
+    )
+    for alliance in sorted(by_alliance):
+        obligations = sorted(_obligations(graphs, alliance))
+        members = by_alliance[alliance]
+        for x, y in itertools.combinations(members, 2):
+            if x.member == y.member:
+                continue
+            a, b = sorted((x, y), key=lambda s: str(s.member))
+            start = max(a.start, b.start)
+            ends = [e for e in (a.end, b.end) if e is not None]
+            end = min(ends) if ends else None
+            if end is not None and end < start:
+                continue
+            last = end if end is not None else max(as_of, start)
+            dyad = mint("dyad", _key(a.member), _key(b.member), _key(alliance), start.isoformat())
+            g.add((dyad, RDF.type, FO.AlliedDyad))
+            g.add((dyad, FO.dyadMember, a.member))
+            g.add((dyad, FO.dyadMember, b.member))
+            g.add((dyad, FO.viaAlliance, alliance))
+            g.add((dyad, FO.startDate, Literal(start.isoformat(), datatype=XSD.date)))
+            if end is not None:
+                g.add((dyad, FO.endDate, Literal(end.isoformat(), datatype=XSD.date)))
+            g.add((dyad, FO.durationDays, Literal((last - start).days + 1)))
+            g.add((dyad, PROV.wasDerivedFrom, a.iri))
+            g.add((dyad, PROV.wasDerivedFrom, b.iri))
+            for o in obligations:
+                g.add((dyad, FO.underObligation, o))
+            pairs[(a.member, b.member)].append((dyad, alliance, start, last, end is None))
+    for (a_m, b_m), records in sorted(pairs.items()):
+        pair = mint("dyad", _key(a_m), _key(b_m))
+        g.add((pair, RDF.type, ALLIED_PAIR))
+        g.add((pair, FO.dyadMember, a_m))
+        g.add((pair, FO.dyadMember, b_m))
+        g.add((pair, FO.durationDays, Literal(union_days((r[2], r[3]) for r in records))))
+        g.add((pair, FO.startDate, Literal(min(r[2] for r in records).isoformat(), datatype=XSD.date)))
+        if not any(r[4] for r in records):
+            g.add((pair, FO.endDate, Literal(max(r[3] for r in records).isoformat(), datatype=XSD.date)))
+        for dyad, alliance, *_ in records:
+            g.add((pair, FO.viaAlliance, alliance))
+            g.add((pair, DCTERMS.hasPart, dyad))
+    return g
