@@ -35,9 +35,11 @@ class FoedusServer(BaseApplication):
             "limit_request_line": 0,
             "limit_request_field_size": 0,
             "accesslog": "-",
+            "control_socket_disable": True,  # several servers (tests, staging) must not share one socket
         }
         for key, value in options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         """The app, already built with its data loaded (once, in the master, before the workers fork)."""
