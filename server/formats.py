@@ -31,8 +31,7 @@ class Format:
 
 _W3 = "http://www.w3.org/ns/formats/"
 RESULT_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", ("application/json", "text/javascript",
-           "application/javascript"), ("json", "srj"), _W3 + "SPARQL_Results_JSON"),
+    Format("json", "application/sparql-results+json", ("application/json",), ("json", "srj"), _W3 + "SPARQL_Results_JSON"),
     Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("xml", "srx"),
            _W3 + "SPARQL_Results_XML"),
     Format("csv", "text/csv", (), ("csv",), _W3 + "SPARQL_Results_CSV"),
@@ -96,7 +95,8 @@ def negotiate(formats: tuple[Format, ...], accept: str | None, fmt_param: str | 
     ranges = parse_accept(accept)
     scored = []
     for rank, f in enumerate(formats):
-        q, spec = max(_quality(m, ranges) for m in (f.media_type, *f.aliases))
+        # Wildcards match the primary media type only; an alias counts when it is named exactly.
+        q, spec = max([_quality(f.media_type, ranges)] + [(q, 3) for r, q in ranges if r in f.aliases])
         if q > 0:
             scored.append((-q, -spec, rank, f))
     if not scored:
