@@ -18,6 +18,7 @@ from typing import Any
 
 from foedus.server.query_exec import ChildFailure, Dataset
 from pyoxigraph import (
+    BlankNode,
     NamedNode,
     QueryResultsFormat,
     RdfFormat,
@@ -124,16 +125,32 @@ def _publish_gsp(settings: Settings, graph: str | None, triples: list[Triple]) -
     _send(settings, url, _ntriples(triples).encode("utf-8"), "text/turtle", method="PUT", timeout=600)
 
 
+def _has_blank(triple: Triple) -> bool:
+    return isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode)
+
+
 def _publish_update(settings: Settings, graph: str | None, triples: list[Triple]) -> None:
+    """DROP the graph, INSERT DATA its ground triples in batches, then its blank-node triples in one INSERT.
+
+    Blank nodes are not allowed in INSERT DATA by some stores (Virtuoso), and a blank node split across two
+    requests would become two nodes; so triples with blank nodes go together in one `INSERT {...} WHERE {}`.
+    """
     url = str(settings.remote_update_endpoint)
-    if graph is not None:
-        _send(settings, url, urllib.parse.urlencode({"update": f"DROP SILENT GRAPH <{graph}>"}).encode(),
-              "application/x-www-form-urlencoded", timeout=600)
-    for batch in _batches(triples):
-        body = _ntriples(batch)
-        text = f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}" if graph else f"INSERT DATA {{\n{body}}}"
+
+    def update(text: str) -> None:
         _send(settings, url, urllib.parse.urlencode({"update": text}).encode(),
               "application/x-www-form-urlencoded", timeout=600)
+
+    def wrap(body: str) -> str:
+        return f"GRAPH <{graph}> {{\n{body}}}" if graph else body
+
+    if graph is not None:
+        update(f"DROP SILENT GRAPH <{graph}>")
+    for batch in _batches([t for t in triples if not _has_blank(t)]):
+        update(f"INSERT DATA {{ {wrap(_ntriples(batch))} }}")
+    blank = [t for t in triples if _has_blank(t)]
+    if blank:
+        update(f"INSERT {{ {wrap(_ntriples(blank))} }} WHERE {{}}")
 
 
 def publish_release(settings: Settings, release: Path | None) -> str:

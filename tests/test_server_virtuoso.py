@@ -1,0 +1,164 @@
+"""Remote mode against a real Virtuoso (Debian's virtuoso-opensource) started on loopback for these tests.
+
+The test writes its own virtuoso.ini (temp dir, free ports), publishes a release into it by the Graph Store Protocol
+and by SPARQL Update (`foedus publish`'s two ways), then answers queries from it through our server, and stops it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from SPARQLWrapper import JSON, TSV, SPARQLWrapper
+from test_server_live import ALLIANCES, FIXTURES, free_port, running_server
+
+from foedus.server.app import create_app
+from foedus.server.remote import publish_release
+from foedus.settings import Settings, load_settings
+
+pytestmark = pytest.mark.virtuoso
+CURATED = "https://w3id.org/foedus/graph/curated"
+
+INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = ., {d}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh Virtuoso on free loopback ports (user dba/dba); yields its HTTP base URL; stopped afterwards."""
+    binary = shutil.which("virtuoso-t")
+    assert binary, "virtuoso-t is missing: `apt-get install virtuoso-opensource` (make test does it)"
+    home = tmp_path_factory.mktemp("virtuoso")
+    http = free_port()
+    (home / "virtuoso.ini").write_text(INI.format(d=home, sql=free_port(), http=http), encoding="utf-8")
+    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(home / "virtuoso.ini")], cwd=home,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{http}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, (home / "virtuoso.log").read_text(errors="replace")[-2000:]
+            try:
+                with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            assert time.monotonic() < deadline, "Virtuoso did not come up within 120 s"
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("release") / "0.1.0+0123456789ab"
+    directory.mkdir()
+    shutil.copy(ALLIANCES, directory / "foedus.nq")
+    shutil.copy(FIXTURES / "release.json", directory / "release.json")
+    return directory
+
+
+def remote(base: str, **changes: object) -> Settings:
+    return load_settings().replace(workers=1, remote_endpoint=base + "/sparql", remote_user="dba",
+                                   remote_password="dba", **changes)
+
+
+def ask_count(base: str, graph: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request) as response:
+        return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_publish_by_graph_store_protocol(virtuoso: str, release: Path) -> None:
+    settings = remote(virtuoso, remote_graph_store=virtuoso + "/sparql-graph-crud-auth")
+    message = publish_release(settings, release)
+    assert "4 graphs, 25 triples" in message and "Graph Store Protocol" in message
+    assert ask_count(virtuoso, CURATED) == 9
+    publish_release(settings, release)  # PUT replaces: publishing twice does not double the data
+    assert ask_count(virtuoso, CURATED) == 9
+
+
+def test_publish_by_sparql_update(virtuoso: str, release: Path) -> None:
+    settings = remote(virtuoso, remote_update_endpoint=virtuoso + "/sparql-auth")
+    message = publish_release(settings, release)
+    assert "SPARQL Update" in message
+    assert ask_count(virtuoso, "https://w3id.org/foedus/graph/cow-states-2016") == 8
+    publish_release(settings, release)
+    assert ask_count(virtuoso, "https://w3id.org/foedus/graph/cow-states-2016") == 8
+
+
+def test_remote_mode_answers_through_our_endpoint(virtuoso: str, release: Path) -> None:
+    publish_release(remote(virtuoso, remote_graph_store=virtuoso + "/sparql-graph-crud-auth"), release)
+    app = create_app(remote(virtuoso))
+    client = app.test_client()
+    query = (f"SELECT ?label WHERE {{ GRAPH <{CURATED}> {{ <https://w3id.org/foedus/id/alliance/nato> "
+             "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }")
+    tsv = client.get("/sparql", query_string={"query": query, "format": "tsv"})
+    assert tsv.status_code == 200
+    assert '"North Atlantic Treaty Organization"@en' in tsv.data.decode()
+    construct = client.get("/sparql", query_string={
+        "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{CURATED}> {{ ?s ?p ?o }} }}"},
+        headers={"Accept": "application/n-triples"})
+    assert construct.status_code == 200 and len(construct.data.splitlines()) == 9
+    dataset = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+                                                  "default-graph-uri": CURATED})
+    assert json.loads(dataset.data)["results"]["bindings"][0]["n"]["value"] == "9"
+    bad = client.get("/sparql", query_string={"query": "SELECT * {"})
+    assert bad.status_code == 400 and "Virtuoso" in bad.json["error"]["detail"]  # type: ignore[index]
+    assert client.get("/sparql", query_string={"query": "CLEAR ALL"}).status_code == 403
+    assert client.get("/healthz").json["mode"] == "remote"  # type: ignore[index]
+
+
+def test_live_server_in_remote_mode(virtuoso: str, release: Path) -> None:
+    publish_release(remote(virtuoso, remote_graph_store=virtuoso + "/sparql-graph-crud-auth"), release)
+    with running_server([], workers=2, remote_endpoint=virtuoso + "/sparql") as base:
+        sparql = SPARQLWrapper(base + "/sparql")
+        sparql.setQuery(f"ASK {{ GRAPH <{CURATED}> {{ ?s a <https://w3id.org/foedus/ontology/Alliance> }} }}")
+        sparql.setReturnFormat(JSON)
+        assert sparql.queryAndConvert()["boolean"] is True  # type: ignore[index]
+        sparql.setQuery("SELECT ?s WHERE { GRAPH ?g { ?s <https://w3id.org/foedus/ontology/cowCode> 740 } }")
+        sparql.setReturnFormat(TSV)
+        assert b"<https://w3id.org/foedus/id/state/740>" in sparql.queryAndConvert()  # type: ignore[operator]
