@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from foedus.errors import SourceError
 from foedus.graph import build as build_mod
 from foedus.graph.build import build_release
+
+from foedus.errors import SourceError
 from foedus.settings import load_settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "curated"
@@ -37,7 +37,8 @@ def test_failed_build_keeps_previous_release(tmp_path: Path, monkeypatch: pytest
     good = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
     curated = tmp_path / "curated"
     shutil.copytree(FIXTURE, curated)
-    (curated / "states.csv").write_text((FIXTURE / "states.csv").read_text() + "365,RUS,Russia,,,,,,,curated\n")
+    extra = "365,RUS,Russia,,,,,,,curated\n"
+    (curated / "states.csv").write_text((FIXTURE / "states.csv").read_text() + extra)
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("step failed")

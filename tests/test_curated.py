@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from foedus.errors import SourceError
 from foedus.graph.curated import load_curated
 
+from foedus.errors import SourceError
+
+OLD = '{member: 220, start: "1950-01", source: src}'
 FIXTURE = Path(__file__).parent / "fixtures" / "curated"
 
 
@@ -22,12 +23,12 @@ def test_fixture_loads_with_atop_claim() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "line", "message"),
     [
-        ('{member: 220, start: "1950-01", source: src}', '{member: 220, start: "1950-01", source: src, x: 1}', 22,
+        (OLD, '{member: 220, start: "1950-01", source: src, x: 1}', 21,
          "unknown key 'x'"),
-        ('{member: 220, start: "1950-01", source: src}', '{member: 220, start: "1950-01"}', 22, "no citation"),
-        ('{member: 220, start: "1950-01", source: src}', '{member: 220, start: "1950-13-01", source: src}', 22,
+        (OLD, '{member: 220, start: "1950-01"}', 21, "no citation"),
+        (OLD, '{member: 220, start: "1950-13-01", source: src}', 21,
          "bad date"),
-        ('{member: 220, start: "1950-01", source: src}', '{member: 999, start: "1950-01", source: src}', 22,
+        (OLD, '{member: 999, start: "1950-01", source: src}', 21,
          "unknown actor 999"),
         ("{type: signature,", "{type: signing,", 14, "unknown event type"),
     ],
