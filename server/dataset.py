@@ -1,0 +1,166 @@
+"""`/dataset`: what a release is made of (VoID/DCAT), the licence and citation of every source, downloads.
+
+The page reads the `description` graph the build writes, so it says what void.ttl says; the files of the
+release (N-Quads, TriG, Turtle, JSON-LD, void.ttl, release.json, the build report) are served from the release
+directory at /releases/<version>/<file>, the URLs the VoID description gives as void:dataDump.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, send_file
+from foedus.server import errors
+from foedus.server.formats import negotiate
+from foedus.server.resources import DCT, HTML, OFFERED, SUFFIX, iri_base, select
+
+bp = Blueprint("dataset", __name__)
+
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
+# The files of a release a visitor may download, with their media types and what each is for.
+DOWNLOADS: tuple[tuple[str, str, str], ...] = (
+    ("foedus.nq", "application/n-quads", "every named graph, N-Quads (one statement per line, graph kept)"),
+    ("foedus.trig", "application/trig", "every named graph, TriG"),
+    ("foedus.ttl", "text/turtle", "the union of all graphs, Turtle"),
+    ("foedus.jsonld", "application/ld+json", "the union of all graphs, JSON-LD"),
+    ("void.ttl", "text/turtle", "this description: VoID and DCAT"),
+    ("release.json", "application/json", "version, triples per graph, sources, entity counts"),
+    ("build-report.md", "text/markdown", "the build report: sources, checks, warnings"),
+    ("build-report.json", "application/json", "the build report, for programs"),
+)
+_MEDIA = {name: media for name, media, _ in DOWNLOADS}
+
+
+def release_dir() -> Path | None:
+    """The directory of the release being served (None when serving files or a remote store)."""
+    from foedus.server.app import state
+
+    st = state()
+    if st.info is not None and st.info.source and Path(st.info.source).is_dir():
+        return Path(st.info.source)
+    latest = Path(st.settings.releases) / "latest"
+    return latest if (latest / "release.json").is_file() else None
+
+
+def _first(rows: list[dict[str, Any]], key: str) -> str:
+    for row in rows:
+        if key in row:
+            return str(row[key].value)
+    return ""
+
+
+def description() -> dict[str, Any]:
+    """The release's dataset and one entry per named graph, from the description graph (or the counts)."""
+    from foedus.server.app import state
+
+    st = state()
+    top = select(f"""SELECT ?d ?title ?licence ?version ?issued ?endpoint WHERE {{
+        ?d a <{DCAT}Dataset> ; <{VOID}subset> ?s . OPTIONAL {{ ?d <{DCT}title> ?title }}
+        OPTIONAL {{ ?d <{DCT}license> ?licence }}
+        OPTIONAL {{ ?d <http://www.w3.org/2002/07/owl#versionInfo> ?version }}
+        OPTIONAL {{ ?d <{DCT}issued> ?issued }}
+        OPTIONAL {{ ?d <{VOID}sparqlEndpoint> ?endpoint }} }} LIMIT 20""")
+    subsets = select(f"""SELECT ?s ?graph ?title ?licence ?cite ?landing ?version ?triples WHERE {{
+        ?s <{DCT}identifier> ?graph . FILTER(isIRI(?graph))
+        OPTIONAL {{ ?s <{DCT}title> ?title }} OPTIONAL {{ ?s <{DCT}license> ?licence }}
+        OPTIONAL {{ ?s <{DCT}bibliographicCitation> ?cite }} OPTIONAL {{ ?s <{DCAT}landingPage> ?landing }}
+        OPTIONAL {{ ?s <{DCT}hasVersion> ?version }} OPTIONAL {{ ?s <{VOID}triples> ?triples }} }}""")
+    graphs: dict[str, dict[str, Any]] = {}
+    for row in subsets:
+        entry = graphs.setdefault(
+            row["graph"].value, {"graph": row["graph"].value, "dataset": row["s"].value}
+        )
+        for key in ("title", "licence", "cite", "landing", "version", "triples"):
+            if key in row and key not in entry:
+                entry[key] = row[key].value
+    counts = st.info.graphs if st.info is not None else {}
+    for graph, count in counts.items():
+        graphs.setdefault(graph, {"graph": graph}).setdefault("triples", str(count))
+    base = iri_base() + "graph/"
+    for entry in graphs.values():
+        entry["name"] = entry["graph"][len(base) :] if entry["graph"].startswith(base) else entry["graph"]
+    return {
+        "iri": _first(top, "d"),
+        "title": _first(top, "title") or "Foedus",
+        "licence": _first(top, "licence"),
+        "version": _first(top, "version") or (st.info.version if st.info else ""),
+        "issued": _first(top, "issued"),
+        "endpoint": _first(top, "endpoint"),
+        "graphs": sorted(graphs.values(), key=lambda g: g["name"]),
+    }
+
+
+def downloads() -> list[dict[str, Any]]:
+    """The release files present on disk, with size and media type."""
+    from foedus.server.app import state
+
+    folder = release_dir()
+    if folder is None:
+        return []
+    version = state().info.version if state().info is not None else "latest"
+    found = []
+    for name, media, what in DOWNLOADS:
+        path = folder / name
+        if path.is_file():
+            found.append(
+                {
+                    "name": name,
+                    "media": media,
+                    "what": what,
+                    "bytes": path.stat().st_size,
+                    "url": f"{request.script_root}/releases/{version}/{name}",
+                }
+            )
+    return found
+
+
+@bp.route("/dataset", methods=["GET", "HEAD"])
+def dataset() -> Response:
+    """The dataset page; Turtle (void.ttl) for clients that ask for RDF."""
+    fmt = negotiate(
+        OFFERED, request.headers.get("Accept"), request.args.get("format"), "the dataset description"
+    )
+    if fmt.key != HTML.key:
+        folder = release_dir()
+        if folder is None or not (folder / "void.ttl").is_file() or fmt.key != "turtle":
+            raise errors.not_acceptable(["text/html", "text/turtle"], "the dataset description")
+        response = send_file(folder / "void.ttl", mimetype="text/turtle")
+        response.headers["Content-Location"] = f"{request.script_root}/dataset.{SUFFIX['turtle']}"
+    else:
+        body = render_template("dataset.html", d=description(), downloads=downloads())
+        response = Response(body, 200, content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/releases/<version>/<name>", methods=["GET", "HEAD"])
+def download(version: str, name: str) -> Response:
+    """One file of the served release (its own version or `latest`); other versions are not kept here."""
+    from foedus.server.app import state
+
+    st = state()
+    folder = release_dir()
+    current = st.info.version if st.info is not None else None
+    if (
+        folder is None
+        or name not in _MEDIA
+        or version not in ("latest", current)
+        or not (folder / name).is_file()
+    ):
+        raise errors.ApiError(
+            404,
+            "Not found",
+            f"this server serves the files of release {current or '(none)'} only: {', '.join(_MEDIA)}",
+            errors.HTTP_SEMANTICS + "#status.404",
+        )
+    response = send_file(
+        folder / name,
+        mimetype=_MEDIA[name],
+        as_attachment=name.startswith("foedus."),
+        download_name=name,
+        conditional=True,
+        max_age=3600,
+    )
+    return response

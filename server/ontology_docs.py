@@ -1,0 +1,124 @@
+"""`/ontology`: the ontology's IRI. Browsers get the pyLODE documentation, programs the ontology in RDF.
+
+The HTML is the output of `foedus.ontology.docs.build_docs`: taken from the release when the build put it
+there (`<release>/ontology-docs/index.html`), else generated once per process, on the first request, into a
+temporary directory (pyLODE takes seconds: start-up stays fast; tests that never open /ontology never pay).
+Terms (`/ontology/<Term>`) are dereferenced by resources.py like every other IRI of ours.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request, send_file
+from foedus.server import errors
+from foedus.server.formats import RDF_FORMATS, negotiate
+from foedus.server.resources import HTML, OFFERED, SUFFIX
+from pyoxigraph import RdfFormat, parse, serialize
+
+from foedus.vocab import PREFIXES
+
+bp = Blueprint("ontology_docs", __name__)
+
+EXTENSION_KEY = "foedus.ontology_docs"
+_LOCK = threading.Lock()
+_EXT_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _release_docs() -> Path | None:
+    """The docs the build wrote into the served release, if any."""
+    from foedus.server.app import state
+
+    st = state()
+    source = st.info.source if st.info is not None else ""
+    for candidate in ([Path(source)] if source else []) + [Path(st.settings.releases) / "latest"]:
+        index = candidate / "ontology-docs" / "index.html"
+        if index.is_file():
+            return index.parent
+    return None
+
+
+def docs_dir() -> Path:
+    """The directory holding index.html and extensions/*.html: the release's, else built once now."""
+    found = _release_docs()
+    if found is not None:
+        return found
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _LOCK:
+        built: Path | None = app.extensions.get(EXTENSION_KEY)
+        if built is None or not (built / "index.html").is_file():
+            from foedus.ontology.docs import build_docs
+
+            built = Path(tempfile.mkdtemp(prefix="foedus-ontology-docs-"))
+            build_docs(built)
+            app.extensions[EXTENSION_KEY] = built
+    return built
+
+
+def _html() -> Response:
+    """The documentation page, its links to the extensions' pages pointed at where we serve them."""
+    text = (docs_dir() / "index.html").read_text(encoding="utf-8")
+    text = text.replace('href="extensions/', f'href="{request.script_root}/ontology-docs/extensions/')
+    return Response(text, 200, content_type="text/html; charset=utf-8")
+
+
+def _rdf(key: str) -> Response:
+    """The core ontology (ontology/foedus.ttl) in the asked RDF format."""
+    from foedus.ontology.codegen import core_path
+
+    fmt = next(f for f in RDF_FORMATS if f.key == key)
+    assert fmt.rdf is not None
+    path = core_path()
+    if fmt.rdf == RdfFormat.TURTLE:
+        body = path.read_bytes()
+    else:
+        triples = list(parse(path=str(path), format=RdfFormat.TURTLE))
+        if fmt.rdf.supports_datasets:
+            from pyoxigraph import DefaultGraph, Quad
+
+            body = (
+                serialize(
+                    [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples], format=fmt.rdf
+                )
+                or b""
+            )
+        else:
+            body = serialize(triples, format=fmt.rdf, prefixes=PREFIXES) or b""
+    return Response(body, 200, content_type=fmt.content_type)
+
+
+@bp.route("/ontology", methods=["GET", "HEAD"])
+@bp.route("/ontology.<suffix>", methods=["GET", "HEAD"])
+def ontology(suffix: str | None = None) -> Response:
+    """The ontology IRI: documentation for browsers, Turtle/JSON-LD/N-Triples/RDF/XML by Accept or suffix."""
+    if suffix is not None:
+        by_suffix = {s: k for k, s in SUFFIX.items()}
+        if suffix not in by_suffix:
+            raise errors.ApiError(
+                404,
+                "Not found",
+                f"no representation .{suffix}; try " + ", ".join("." + s for s in SUFFIX.values()),
+                errors.HTTP_SEMANTICS,
+            )
+        key = by_suffix[suffix]
+    else:
+        key = negotiate(
+            OFFERED, request.headers.get("Accept"), request.args.get("format"), "the ontology"
+        ).key
+    response = _html() if key == HTML.key else _rdf(key)
+    response.headers["Content-Location"] = f"{request.script_root}/ontology.{SUFFIX[key]}"
+    if suffix is None:
+        response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/ontology-docs/extensions/<name>.html", methods=["GET"])
+def extension_docs(name: str) -> Response:
+    """The documentation page of one ontology extension."""
+    path = docs_dir() / "extensions" / f"{name}.html"
+    if not _EXT_NAME.match(name) or not path.is_file():
+        raise errors.ApiError(404, "Not found", f"no ontology extension {name!r}", errors.HTTP_SEMANTICS)
+    return send_file(path, mimetype="text/html")

@@ -1,0 +1,614 @@
+"""Dereferencing our IRIs: `/id/...`, `/ontology/<Term>`, `/graph/<name>` give a page or RDF.
+
+Pattern (W3C Cool URIs, the content-negotiation variant): the IRI itself answers 200 with the representation
+the client prefers, names that representation's own URL in `Content-Location` (`/id/alliance/nato.ttl`) and
+says `Vary: Accept`; each representation also has its own URL with a file suffix. No 303: one round trip.
+The canonical IRIs (settings.iri_base, `https://w3id.org/foedus/`) are mapped onto this server by their path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from foedus.server import errors
+from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, negotiate
+from foedus.server.query_exec import Dataset, Limits, execute
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    QuerySolutions,
+    Triple,
+    parse_query_results,
+    serialize,
+)
+
+from foedus.vocab import PREFIXES
+
+bp = Blueprint("resources", __name__)
+
+HTML = Format("html", "text/html", ("application/xhtml+xml",), ("html", "htm"), "")
+# The representations of a resource, in the server's order of preference for `*/*` (a browser's last resort).
+OFFERED: tuple[Format, ...] = (HTML, *(f for f in RDF_FORMATS))
+SUFFIX = {
+    "html": "html",
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "rdfxml": "rdf",
+    "jsonld": "jsonld",
+    "trig": "trig",
+    "nquads": "nq",
+}
+BY_SUFFIX = {suffix: f for f in OFFERED for key, suffix in SUFFIX.items() if f.key == key}
+# How many statements pointing at a resource a page lists (a state is the object of thousands of them).
+INBOUND_LIMIT = 300
+_JSON = next(f for f in RESULT_FORMATS if f.key == "json")
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+FO = PREFIXES["fo"]
+ORG = PREFIXES["org"]
+LABELS = (RDFS + "label", SKOS + "prefLabel", DCT + "title", "http://xmlns.com/foaf/0.1/name")
+DESCRIPTIONS = (DCT + "description", RDFS + "comment", SKOS + "definition")
+WIKIDATA = ("http://www.wikidata.org/entity/", "https://www.wikidata.org/wiki/")
+MATCHES = ("http://www.w3.org/2002/07/owl#sameAs", SKOS + "exactMatch", SKOS + "closeMatch")
+SOURCE = DCT + "source"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Querying: every lookup goes through the endpoint's executor, so timeouts, row caps and remote mode apply.
+
+
+def select(query: str) -> list[dict[str, Any]]:
+    """Run a SELECT through the server's backend (with its limits) and return rows of pyoxigraph terms."""
+    from foedus.server.app import state
+
+    st = state()
+    outcome = execute(st.backend, query, "SELECT", _JSON, Dataset(), Limits.from_settings(st.settings))
+    solutions = parse_query_results(outcome.body, format=QueryResultsFormat.JSON)
+    if not isinstance(solutions, QuerySolutions):
+        raise errors.query_failed("expected SELECT solutions, got a boolean")
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = value
+        rows.append(row)
+    return rows
+
+
+def ask_exists(iri: str) -> bool:
+    """True when the IRI is the subject or object of at least one statement."""
+    rows = select(f"SELECT ?x WHERE {{ {{ <{iri}> ?p ?x }} UNION {{ ?x ?p <{iri}> }} }} LIMIT 1")
+    return bool(rows)
+
+
+def values_clause(var: str, iris: Iterable[str]) -> str:
+    """A VALUES block binding `var` to each IRI (used to fetch labels of many resources in one query)."""
+    return f"VALUES ?{var} {{ " + " ".join(f"<{i}>" for i in sorted(set(iris))) + " }"
+
+
+def labels_for(iris: Iterable[str]) -> dict[str, str]:
+    """A display label for each IRI that has one (English or untagged label, prefLabel or title)."""
+    wanted = sorted({i for i in iris if i})
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(wanted), 400):
+        chunk = wanted[start : start + 400]
+        preds = " ".join(f"<{p}>" for p in LABELS)
+        rows = select(
+            f"SELECT ?x ?p ?l WHERE {{ {values_clause('x', chunk)} VALUES ?p {{ {preds} }} ?x ?p ?l }}"
+        )
+        for row in rows:
+            label = row["l"]
+            if not isinstance(label, Literal):
+                continue
+            rank = LABELS.index(row["p"].value) * 3 + (0 if label.language in (None, "en") else 1)
+            key = row["x"].value
+            if key not in found or (rank, label.value) < found[key]:
+                found[key] = (rank, label.value)
+    return {k: v for k, (_, v) in found.items()}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# IRIs and local paths.
+
+
+def iri_base() -> str:
+    """The canonical base of our IRIs (settings.iri_base), always ending in '/'."""
+    from foedus.server.app import state
+
+    base = str(state().settings.iri_base)
+    return base if base.endswith("/") else base + "/"
+
+
+def local_path(iri: str) -> str | None:
+    """The path on this server that dereferences an IRI of ours (None for other IRIs)."""
+    base = iri_base()
+    if iri.startswith(base):
+        return request.script_root + "/" + iri[len(base) :]
+    if iri + "/" == base:
+        return request.script_root + "/"
+    return None
+
+
+def href(iri: str) -> str:
+    """Where a link to an IRI should go: our IRIs to this server, others as they are."""
+    return local_path(iri) or iri
+
+
+def curie(iri: str) -> str:
+    """A short name for an IRI (fo:Alliance, foid:alliance/nato) when a known prefix fits, else the IRI."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")) and iri[len(ns) :]:
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
+
+
+def wikidata_id(iri: str) -> str | None:
+    """Q-number of a Wikidata entity IRI, else None."""
+    for prefix in WIKIDATA:
+        if iri.startswith(prefix):
+            return iri[len(prefix) :]
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The description of one resource.
+
+
+@dataclass
+class Value:
+    """One object (or subject, for inbound statements) of a property, its label and the graphs stating it."""
+
+    term: Any
+    label: str = ""
+    graphs: list[str] = field(default_factory=list)
+
+    @property
+    def is_iri(self) -> bool:
+        """True for an IRI (rendered as a link)."""
+        return isinstance(self.term, NamedNode)
+
+    @property
+    def text(self) -> str:
+        """What the page shows: the label, else the literal's value, else a short form of the IRI."""
+        if self.label:
+            return self.label
+        if isinstance(self.term, NamedNode):
+            return curie(self.term.value)
+        if isinstance(self.term, BlankNode):
+            return "_:" + self.term.value
+        return str(self.term.value)
+
+    @property
+    def note(self) -> str:
+        """The language tag or datatype of a literal, shown small after it."""
+        if isinstance(self.term, Literal):
+            if self.term.language:
+                return "@" + self.term.language
+            dt = self.term.datatype.value
+            if not dt.endswith("#string"):
+                return curie(dt)
+        return ""
+
+
+@dataclass
+class PropertyGroup:
+    """All values of one predicate, in one direction."""
+
+    predicate: str
+    label: str
+    values: list[Value]
+
+
+@dataclass
+class Description:
+    """What a resource page shows: label, types, text, properties, inbound links, sources, citations."""
+
+    iri: str
+    label: str
+    types: list[Value]
+    descriptions: list[str]
+    properties: list[PropertyGroup]
+    inbound: list[PropertyGroup]
+    inbound_truncated: bool
+    graphs: list[str]
+    wikidata: list[str]
+    citations: list[dict[str, str]]
+    kind: str
+
+
+def _graph_name(iri: str) -> str:
+    """The short name of one of our named graphs (atop-5.1), or the IRI for others."""
+    base = iri_base() + "graph/"
+    return iri[len(base) :] if iri.startswith(base) else iri
+
+
+def kind_of(iri: str, types: Iterable[str]) -> str:
+    """What sort of page this is: alliance, state, actor, ontology term, graph or plain resource."""
+    base = iri_base()
+    rest = iri[len(base) :] if iri.startswith(base) else ""
+    type_set = set(types)
+    if rest.startswith("id/alliance/") or FO + "Alliance" in type_set:
+        return "alliance"
+    if rest.startswith("id/state/") or FO + "State" in type_set:
+        return "state"
+    if rest.startswith("id/actor/"):
+        return "actor"
+    if rest.startswith("ontology"):
+        return "term"
+    if rest.startswith("graph/"):
+        return "graph"
+    return "resource"
+
+
+def _group(
+    rows: list[dict[str, Any]], node: str, labels: dict[str, str], predicate_labels: dict[str, str]
+) -> list[PropertyGroup]:
+    """Group rows (predicate `p`, term under `node`, graph `g`) by predicate, merging a value's graphs."""
+    by_pred: dict[str, dict[Any, Value]] = defaultdict(dict)
+    for row in rows:
+        term = row[node]
+        value = by_pred[row["p"].value].setdefault(
+            term, Value(term, labels.get(term.value, "") if isinstance(term, NamedNode) else "")
+        )
+        graph = row.get("g")
+        if graph is not None and graph.value not in value.graphs:
+            value.graphs.append(graph.value)
+    order = {p: i for i, p in enumerate((RDF_TYPE, *LABELS, *DESCRIPTIONS))}
+    groups = []
+    for pred, values in by_pred.items():
+        groups.append(
+            PropertyGroup(
+                pred,
+                predicate_labels.get(pred, curie(pred)),
+                sorted(values.values(), key=lambda v: (v.text.lower(), str(v.term))),
+            )
+        )
+    groups.sort(key=lambda g: (order.get(g.predicate, len(order)), g.label.lower()))
+    return groups
+
+
+def describe(iri: str) -> Description | None:
+    """Everything a page shows about an IRI, read with a few SELECTs; None when no statement mentions it."""
+    out = select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+    if not out:
+        out = [dict(r, g=None) for r in select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")]
+    inbound = select(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} LIMIT {INBOUND_LIMIT + 1}")
+    truncated = len(inbound) > INBOUND_LIMIT
+    inbound = inbound[:INBOUND_LIMIT]
+    if not out and not inbound and not ask_exists(iri):
+        return None
+    linked = {r["o"].value for r in out if isinstance(r["o"], NamedNode)}
+    linked |= {r["s"].value for r in inbound if isinstance(r["s"], NamedNode)}
+    preds = {r["p"].value for r in out} | {r["p"].value for r in inbound}
+    labels = labels_for(linked | preds | {iri})
+    own_labels = [r["o"] for r in out if r["p"].value in LABELS and isinstance(r["o"], Literal)]
+    label = labels.get(iri) or (own_labels[0].value if own_labels else curie(iri))
+    types = [
+        Value(r["o"], labels.get(r["o"].value, ""))
+        for r in out
+        if r["p"].value == RDF_TYPE and isinstance(r["o"], NamedNode)
+    ]
+    types = list({v.term.value: v for v in types}.values())
+    descriptions = list(
+        dict.fromkeys(
+            r["o"].value
+            for r in out
+            if r["p"].value in DESCRIPTIONS
+            and isinstance(r["o"], Literal)
+            and r["o"].language in (None, "en")
+        )
+    )
+    wikidata = sorted(
+        {
+            r["o"].value
+            for r in out
+            if r["p"].value in MATCHES and isinstance(r["o"], NamedNode) and wikidata_id(r["o"].value)
+        }
+    )
+    graphs = sorted({r["g"].value for r in (*out, *inbound) if r.get("g") is not None})
+    citations = citations_for(
+        [r["o"].value for r in out if r["p"].value == SOURCE and isinstance(r["o"], NamedNode)]
+    )
+    return Description(
+        iri=iri,
+        label=label,
+        types=types,
+        descriptions=descriptions,
+        properties=_group(out, "o", labels, labels),
+        inbound=_group(inbound, "s", labels, labels),
+        inbound_truncated=truncated,
+        graphs=graphs,
+        wikidata=wikidata,
+        citations=citations,
+        kind=kind_of(iri, (t.term.value for t in types)),
+    )
+
+
+def citations_for(iris: list[str]) -> list[dict[str, str]]:
+    """Title, publisher, link and kind of each cited source (fo:Citation or a described dataset)."""
+    if not iris:
+        return []
+    rows = select(f"""SELECT ?c ?title ?publisher ?url ?kind ?cite WHERE {{ {values_clause("c", iris)}
+        OPTIONAL {{ ?c <{DCT}title> ?title }} OPTIONAL {{ ?c <{DCT}publisher> ?publisher }}
+        OPTIONAL {{ ?c <https://schema.org/url>|<http://www.w3.org/ns/dcat#landingPage> ?url }}
+        OPTIONAL {{ ?c <{FO}citationKind> ?kind }} OPTIONAL {{ ?c <{DCT}bibliographicCitation> ?cite }} }}""")
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        entry = found.setdefault(row["c"].value, {"iri": row["c"].value})
+        for key in ("title", "publisher", "url", "kind", "cite"):
+            if key in row and key not in entry:
+                entry[key] = row[key].value
+    return sorted(found.values(), key=lambda c: c.get("title", c["iri"]).lower())
+
+
+def graph_citations(graphs: list[str]) -> dict[str, dict[str, str]]:
+    """For each named graph, its title, licence and citation from the release's VoID/DCAT description."""
+    if not graphs:
+        return {}
+    rows = select(f"""SELECT ?graph ?d ?title ?licence ?cite WHERE {{ {values_clause("graph", graphs)}
+        ?d <{DCT}identifier> ?graph . OPTIONAL {{ ?d <{DCT}title> ?title }}
+        OPTIONAL {{ ?d <{DCT}license> ?licence }} OPTIONAL {{ ?d <{DCT}bibliographicCitation> ?cite }} }}""")
+    found: dict[str, dict[str, str]] = {g: {"name": _graph_name(g)} for g in graphs}
+    for row in rows:
+        entry = found[row["graph"].value]
+        entry.setdefault("dataset", row["d"].value)
+        for key in ("title", "licence", "cite"):
+            if key in row and key not in entry:
+                entry[key] = row[key].value
+    return found
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Entity-specific sections: memberships over time, obligations, events.
+
+
+def memberships(iri: str, side: str) -> list[dict[str, Any]]:
+    """Member spells of an alliance (side='alliance') or of a state (side='member'), one per source graph."""
+    this, other = (
+        ("org:organization", "org:member") if side == "alliance" else ("org:member", "org:organization")
+    )
+    rows = select(f"""PREFIX org: <{ORG}> PREFIX fo: <{FO}>
+        SELECT ?m ?other ?start ?end ?g WHERE {{ GRAPH ?g {{ ?m {this} <{iri}> ; {other} ?other .
+          OPTIONAL {{ ?m fo:startDate ?start }} OPTIONAL {{ ?m fo:endDate ?end }} }} }}""")
+    labels = labels_for(r["other"].value for r in rows)
+    spells = []
+    for row in rows:
+        spells.append(
+            {
+                "spell": row["m"].value,
+                "other": row["other"].value,
+                "label": labels.get(row["other"].value, curie(row["other"].value)),
+                "start": row["start"].value if "start" in row else "",
+                "end": row["end"].value if "end" in row else "",
+                "graph": row["g"].value,
+                "source": _graph_name(row["g"].value),
+            }
+        )
+    spells.sort(key=lambda s: (s["start"] or "9999", s["label"], s["source"]))
+    return spells
+
+
+def obligations(iri: str) -> list[dict[str, str]]:
+    """Obligations of an alliance: its own and its phases' (ATOP), its treaties' (curated)."""
+    rows = select(f"""PREFIX fo: <{FO}> PREFIX dcterms: <{DCT}>
+        SELECT DISTINCT ?o ?type ?article ?summary ?via ?g WHERE {{
+          {{ <{iri}> fo:hasObligation ?o BIND(<{iri}> AS ?via) }}
+          UNION {{ <{iri}> fo:hasPhase ?via . ?via fo:hasObligation ?o }}
+          UNION {{ <{iri}> fo:basedOn ?via . ?via fo:hasObligation ?o }}
+          GRAPH ?g {{ ?o a ?type }}
+          FILTER(STRENDS(STR(?type), "Obligation"))
+          FILTER(?type != fo:ConditionalObligation && ?type != fo:Obligation)
+          OPTIONAL {{ ?o fo:article ?article }} OPTIONAL {{ ?o dcterms:description ?summary }} }}""")
+    labels = labels_for([r["type"].value for r in rows] + [r["via"].value for r in rows])
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for row in rows:
+        key = (row["o"].value, row["type"].value)
+        if key in seen:
+            continue
+        seen[key] = {
+            "iri": row["o"].value,
+            "type": row["type"].value,
+            "type_label": labels.get(row["type"].value, curie(row["type"].value)),
+            "article": row["article"].value if "article" in row else "",
+            "summary": row["summary"].value if "summary" in row else "",
+            "via": row["via"].value,
+            "via_label": labels.get(row["via"].value, curie(row["via"].value)),
+            "source": _graph_name(row["g"].value),
+        }
+    return sorted(seen.values(), key=lambda o: (o["source"], o["via_label"], o["article"], o["type_label"]))
+
+
+def events(iri: str) -> list[dict[str, str]]:
+    """Events of an alliance and of the treaties it rests on, in date order, with who did them."""
+    rows = select(f"""PREFIX fo: <{FO}>
+        SELECT DISTINCT ?e ?type ?date ?actor ?place ?treaty ?g WHERE {{
+          {{ ?e fo:ofAlliance <{iri}> }} UNION {{ <{iri}> fo:basedOn ?treaty . ?e fo:ofAgreement ?treaty }}
+          GRAPH ?g {{ ?e a ?type }} FILTER(?type != fo:Event)
+          OPTIONAL {{ ?e fo:date ?date }} OPTIONAL {{ ?e fo:byActor ?actor }}
+          OPTIONAL {{ ?e fo:placeName ?place }} }}""")
+    labels = labels_for([r[k].value for r in rows for k in ("type", "actor", "treaty") if k in r])
+    seen: dict[str, dict[str, str]] = {}
+    for row in rows:
+        entry = seen.setdefault(
+            row["e"].value,
+            {
+                "iri": row["e"].value,
+                "type_label": labels.get(row["type"].value, curie(row["type"].value)),
+                "date": row["date"].value if "date" in row else "",
+                "actors": "",
+                "actor_iris": "",
+                "place": row["place"].value if "place" in row else "",
+                "treaty": row["treaty"].value if "treaty" in row else "",
+                "treaty_label": labels.get(row["treaty"].value, "") if "treaty" in row else "",
+                "source": _graph_name(row["g"].value),
+            },
+        )
+        if "actor" in row and row["actor"].value not in entry["actor_iris"].split():
+            entry["actor_iris"] = (entry["actor_iris"] + " " + row["actor"].value).strip()
+    for entry in seen.values():
+        entry["actors"] = ", ".join(labels.get(a, curie(a)) for a in entry["actor_iris"].split())
+    return sorted(seen.values(), key=lambda e: (e["date"] or "9999", e["type_label"]))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# RDF representations.
+
+
+def _quads(iri: str) -> Iterator[Quad]:
+    """The statements about an IRI and pointing at it (inbound capped), each in the graph that states it."""
+    rows = select(f"""SELECT ?s ?p ?o ?g WHERE {{
+        {{ GRAPH ?g {{ <{iri}> ?p ?o }} BIND(<{iri}> AS ?s) }}
+        UNION {{ GRAPH ?g {{ <{iri}> ?p0 ?s FILTER(isBlank(?s)) ?s ?p ?o }} }} }}""")
+    rows += select(
+        f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} BIND(<{iri}> AS ?o) }} "
+        f"LIMIT {INBOUND_LIMIT}"
+    )
+    for row in rows:
+        yield Quad(row["s"], row["p"], row["o"], row["g"] if "g" in row else DefaultGraph())
+
+
+def rdf_body(iri: str, fmt: Format) -> bytes:
+    """Serialise a resource's description: quads for TriG/N-Quads (source graphs kept), else the triples."""
+    assert fmt.rdf is not None
+    quads = list(_quads(iri))
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("foid",)}
+    if fmt.rdf.supports_datasets:
+        data: list[Any] = sorted(set(quads), key=str)
+    else:
+        data = sorted({Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    if fmt.key in ("turtle", "trig"):
+        return serialize(data, format=fmt.rdf, prefixes=prefixes) or b""
+    return serialize(data, format=fmt.rdf) or b""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Routes.
+
+
+def _split_suffix(rest: str, prefix: str) -> tuple[str, Format | None]:
+    """`alliance/nato.ttl` -> (`alliance/nato`, Turtle) when the suffix is ours and the bare IRI exists."""
+    stem, dot, suffix = rest.rpartition(".")
+    if dot and suffix in BY_SUFFIX and stem:
+        base = iri_base()
+        if ask_exists(base + prefix + stem) or not ask_exists(base + prefix + rest):
+            return stem, BY_SUFFIX[suffix]
+    return rest, None
+
+
+def dereference(prefix: str, rest: str) -> Response:
+    """Answer a request for one of our IRIs (`id/`, `ontology/` or `graph/`, then the rest)."""
+    from foedus.server.http import check_not_modified, set_validators
+
+    rest, chosen = _split_suffix(rest, prefix)
+    iri = iri_base() + prefix + rest
+    fmt = chosen or negotiate(
+        OFFERED, request.headers.get("Accept"), request.args.get("format"), "this resource"
+    )
+    variant = f"{fmt.key}"
+    not_modified = check_not_modified(variant)
+    if not_modified is not None:
+        return not_modified
+    where = request.script_root + "/" + prefix + rest
+    if fmt.key == "html":
+        desc = describe(iri)
+        if desc is None:
+            raise errors.ApiError(
+                404,
+                "Not found",
+                f"no statement in this dataset mentions <{iri}>",
+                errors.HTTP_SEMANTICS + "#status.404",
+            )
+        response = Response(render_resource(desc, where), 200, content_type="text/html; charset=utf-8")
+    else:
+        if not ask_exists(iri):
+            raise errors.ApiError(
+                404,
+                "Not found",
+                f"no statement in this dataset mentions <{iri}>",
+                errors.HTTP_SEMANTICS + "#status.404",
+            )
+        response = Response(rdf_body(iri, fmt), 200, content_type=fmt.content_type)
+    response.headers["Content-Location"] = f"{where}.{SUFFIX[fmt.key]}"
+    if chosen is None:
+        response.headers["Vary"] = "Accept"
+    response.headers["Link"] = ", ".join(
+        f'<{where}.{SUFFIX[f.key]}>; rel="alternate"; type="{f.media_type}"' for f in OFFERED
+    )
+    set_validators(response, variant)
+    return response
+
+
+def render_resource(desc: Description, where: str) -> str:
+    """The HTML page of a resource, with its alliance or state sections when it is one."""
+    extra: dict[str, Any] = {}
+    if desc.kind == "alliance":
+        extra["spells"] = memberships(desc.iri, "alliance")
+        extra["obligations"] = obligations(desc.iri)
+        extra["events"] = events(desc.iri)
+    elif desc.kind in ("state", "actor"):
+        extra["spells"] = memberships(desc.iri, "member")
+    sources = graph_citations(desc.graphs)
+    alternates = [(f, f"{where}.{SUFFIX[f.key]}") for f in OFFERED if f.key != "html"]
+    return render_template(
+        "resource.html",
+        d=desc,
+        sources=sources,
+        alternates=alternates,
+        where=where,
+        json_ld=json.dumps({"@id": desc.iri}),
+        **extra,
+    )
+
+
+@bp.route("/id/<path:rest>", methods=["GET", "HEAD"])
+def data_resource(rest: str) -> Response:
+    """A data IRI: https://w3id.org/foedus/id/<kind>/<key>."""
+    return dereference("id/", rest)
+
+
+@bp.route("/ontology/<path:rest>", methods=["GET", "HEAD"])
+def ontology_term(rest: str) -> Response:
+    """An ontology term: https://w3id.org/foedus/ontology/<Term>."""
+    return dereference("ontology/", rest)
+
+
+@bp.route("/graph/<path:rest>", methods=["GET", "HEAD"])
+def named_graph(rest: str) -> Response:
+    """A named graph IRI: https://w3id.org/foedus/graph/<name> (its description and what refers to it)."""
+    return dereference("graph/", rest)
+
+
+@bp.app_template_filter("href")
+def _href_filter(iri: str) -> str:
+    return href(iri)
+
+
+@bp.app_template_filter("curie")
+def _curie_filter(iri: str) -> str:
+    return curie(iri)
+
+
+@bp.app_template_filter("graph_name")
+def _graph_name_filter(iri: str) -> str:
+    return _graph_name(iri)
+
+
+@bp.app_template_filter("wikidata_id")
+def _wikidata_filter(iri: str) -> str:
+    return wikidata_id(iri) or ""

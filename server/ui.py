@@ -1,0 +1,366 @@
+"""The web UI: home page, the YASGUI query page, membership timelines, the alliance network of a year.
+
+Front-end packages come from npm (package.json) and are served by us from node_modules under /vendor/, never
+from a CDN. The pictures read small JSON routes here (/timeline/data.json, /network/data.json) that run SPARQL
+through the endpoint's executor, so they obey the same timeouts and work against a remote store too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file, url_for
+from foedus.server import errors
+from foedus.server.resources import FO, ORG, curie, href, iri_base, labels_for, select
+
+from foedus.vocab import PREFIXES
+
+bp = Blueprint("ui", __name__)
+
+# Files served from node_modules: URL name -> path inside node_modules. Nothing else there is reachable.
+VENDOR: dict[str, str] = {
+    "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
+    "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
+    "vis-timeline-graph2d.min.js": "vis-timeline/standalone/umd/vis-timeline-graph2d.min.js",
+    "vis-timeline-graph2d.min.css": "vis-timeline/standalone/vis-timeline-graph2d.min.css",
+    "vis-network.min.js": "vis-network/standalone/umd/vis-network.min.js",
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+}
+
+# Obligation types from strongest to weakest: an edge of the network takes the strongest its alliances share.
+OBLIGATION_TYPES: tuple[tuple[str, str, str], ...] = (
+    ("DefenceObligation", "defence", "#c0392b"),
+    ("OffenceObligation", "offence", "#8e44ad"),
+    ("NeutralityObligation", "neutrality", "#2471a3"),
+    ("NonAggressionObligation", "non-aggression", "#1e8449"),
+    ("ConsultationObligation", "consultation", "#b9770e"),
+)
+UNKNOWN_OBLIGATION = ("", "not coded", "#7f8c8d")
+_YEAR = re.compile(r"^-?\d{1,4}$")
+
+
+def node_modules() -> Path:
+    """Where `npm ci` put the front-end packages: node_modules beside pyproject.toml, else in the cwd."""
+    here = Path(__file__).resolve().parent.parent / "node_modules"
+    return here if here.is_dir() else Path.cwd() / "node_modules"
+
+
+@bp.route("/vendor/<name>", methods=["GET"])
+def vendor(name: str) -> Response:
+    """One front-end file from node_modules (a fixed list), cached for a day."""
+    rel = VENDOR.get(name)
+    if rel is None:
+        raise errors.ApiError(
+            404,
+            "Not found",
+            f"no front-end file {name!r}; known: {', '.join(sorted(VENDOR))}",
+            errors.HTTP_SEMANTICS + "#status.404",
+        )
+    path = node_modules() / rel
+    if not path.is_file():
+        raise errors.ApiError(
+            404,
+            "Not found",
+            f"{rel} is not installed; run `npm ci` (make ui-assets)",
+            errors.HTTP_SEMANTICS + "#status.404",
+        )
+    response = send_file(path, max_age=86400)
+    return response
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Pages.
+
+
+def _alliances(limit: int = 0) -> list[dict[str, str]]:
+    """Alliances of the curated core with their labels and start dates, for the home page and the pickers."""
+    rows = select(f"""PREFIX fo: <{FO}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?a (SAMPLE(?l) AS ?label) (MIN(?s) AS ?start) WHERE {{
+          GRAPH <{iri_base()}graph/curated> {{ ?a rdfs:label ?l . ?m <{ORG}organization> ?a ;
+                                               fo:startDate ?s }} }}
+        GROUP BY ?a ORDER BY ?start {"LIMIT " + str(limit) if limit else ""}""")
+    return [
+        {
+            "iri": r["a"].value,
+            "label": r["label"].value if "label" in r else curie(r["a"].value),
+            "start": r["start"].value[:4] if "start" in r else "",
+        }
+        for r in rows
+    ]
+
+
+@bp.route("/", methods=["GET"])
+def home() -> str:
+    """The home page: what Foedus is, a search box, the pictures, the curated alliances."""
+    from foedus.server.app import state
+
+    st = state()
+    triples = (sum(st.info.graphs.values()) + st.info.default_graph_triples) if st.info else None
+    return render_template("home.html", alliances=_alliances(), info=st.info, triples=triples)
+
+
+@bp.route("/search", methods=["GET"])
+def search() -> str:
+    """Resources whose label contains the words asked for (case-insensitive), alliances and states first."""
+    q = request.args.get("q", "").strip()[:100]
+    results: list[dict[str, str]] = []
+    if q:
+        needle = q.lower().replace("\\", "\\\\").replace('"', '\\"')
+        rows = select(f"""SELECT DISTINCT ?x ?l ?t WHERE {{
+            ?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?l
+            FILTER(CONTAINS(LCASE(STR(?l)), "{needle}")) FILTER(isIRI(?x))
+            OPTIONAL {{ ?x a ?t }} }} LIMIT 2000""")
+        labels = labels_for(r["x"].value for r in rows)
+        seen: dict[str, dict[str, str]] = {}
+        for row in rows:
+            entry = seen.setdefault(
+                row["x"].value,
+                {"iri": row["x"].value, "label": labels.get(row["x"].value, row["l"].value), "types": ""},
+            )
+            if "t" in row and row["t"].value.startswith(FO):
+                entry["types"] = ", ".join(
+                    sorted(set(filter(None, entry["types"].split(", "))) | {curie(row["t"].value)})
+                )
+        rank = {"alliance": 0, "state": 1, "actor": 2, "treaty": 3, "instrument": 4}
+
+        def order(e: dict[str, str]) -> tuple[int, str]:
+            kind = e["iri"][len(iri_base() + "id/") :].split("/")[0]
+            return rank.get(kind, 9), e["label"].lower()
+
+        results = sorted(seen.values(), key=order)[:200]
+    return render_template("search.html", q=q, results=results)
+
+
+def saved_examples() -> list[dict[str, str]]:
+    """The saved queries (queries/*.rq) as YASGUI examples, parameters bound to their documented examples."""
+    from foedus.queries.catalog import Catalog, load_catalog
+
+    cat: Catalog | None = None
+    try:
+        from foedus.server import api
+
+        cat = current_app.extensions.get(api.EXTENSION)
+    except ImportError:  # pragma: no cover - the API surface is optional for the UI
+        cat = None
+    if cat is None:
+        cat = current_app.extensions.get("foedus.ui.catalog")
+        if cat is None:
+            cat = current_app.extensions["foedus.ui.catalog"] = load_catalog()
+    examples = []
+    for saved in cat:
+        examples.append(
+            {
+                "name": saved.name,
+                "title": saved.title,
+                "description": saved.description,
+                "query": with_example_values(
+                    saved.text, {p.name: str(p.parse(p.example)) for p in saved.params if p.example}
+                ),
+            }
+        )
+    return examples
+
+
+def with_example_values(text: str, values: dict[str, str]) -> str:
+    """The query with a VALUES row binding its parameters, first in its WHERE block so FILTERs see them."""
+    if not values:
+        return text
+    names = " ".join("?" + n for n in values)
+    row = " ".join(values.values())
+    clause = f"\n  VALUES ({names}) {{ ({row}) }}  # example parameters: change them here"
+    match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE) or re.search(r"\{", text)
+    if match is None:
+        return text
+    return text[: match.end()] + clause + text[match.end() :]
+
+
+@bp.route("/query", methods=["GET"])
+def query_page() -> str:
+    """The query editor (YASGUI) on our /sparql, with our prefixes and the saved queries as examples."""
+    config = {
+        "endpoint": url_for("sparql.sparql", _external=True)
+        if "sparql" in current_app.blueprints
+        else request.url_root + "sparql",
+        "prefixes": PREFIXES,
+        "examples": saved_examples(),
+        "query": request.args.get("query", ""),
+    }
+    return render_template("query.html", config=config)
+
+
+def _resolve(ref: str) -> str:
+    """An IRI from what a user typed: an IRI, a local path (/id/alliance/nato) or a key (alliance/nato)."""
+    ref = ref.strip()
+    if ref.startswith(("http://", "https://")):
+        return ref
+    ref = ref.lstrip("/")
+    if not ref.startswith(("id/", "ontology/", "graph/")):
+        ref = "id/" + ref
+    return iri_base() + ref
+
+
+@bp.route("/timeline", methods=["GET"])
+def timeline_page() -> str:
+    """A membership timeline: the members of an alliance, or the alliances of a state, over time."""
+    of = request.args.get("of", "") or "alliance/nato"
+    return render_template("timeline.html", of=of, iri=_resolve(of), alliances=_alliances())
+
+
+@bp.route("/timeline/data.json", methods=["GET"])
+def timeline_data() -> Response:
+    """Groups and items for vis-timeline: a row per member (or alliance), a bar per spell and source graph."""
+    of = request.args.get("of", "")
+    if not of:
+        raise errors.bad_request(
+            "give `of`: an alliance or state (IRI, /id/... path or e.g. alliance/nato)",
+            "https://w3id.org/foedus/ontology",
+        )
+    return jsonify(timeline(_resolve(of)))
+
+
+def timeline(iri: str) -> dict[str, Any]:
+    """The timeline of an alliance (its members) or of a state (its alliances), from every source graph."""
+    from foedus.server.resources import memberships
+
+    side = "member" if "/id/state/" in iri or "/id/actor/" in iri else "alliance"
+    spells = memberships(iri, side)
+    if not spells and side == "alliance":
+        side, spells = "member", memberships(iri, "member")
+    today = dt.date.today().isoformat()
+    groups: dict[str, dict[str, Any]] = {}
+    items = []
+    for n, s in enumerate(spells):
+        if not s["start"]:
+            continue
+        group = groups.setdefault(
+            s["other"],
+            {"id": s["other"], "content": s["label"], "href": href(s["other"]), "order": len(groups)},
+        )
+        items.append(
+            {
+                "id": n,
+                "group": group["id"],
+                "start": s["start"],
+                "end": s["end"] or today,
+                "open": not s["end"],
+                "source": s["source"],
+                "className": "src-" + re.sub(r"[^a-z0-9]+", "-", s["source"].lower()),
+                "title": f"{s['label']}: {s['start']} – {s['end'] or 'today'} ({s['source']})",
+            }
+        )
+    label = labels_for([iri]).get(iri, curie(iri))
+    return {
+        "iri": iri,
+        "href": href(iri),
+        "label": label,
+        "kind": "state" if side == "member" else "alliance",
+        "groups": list(groups.values()),
+        "items": items,
+        "sources": sorted({i["source"] for i in items}),
+    }
+
+
+@bp.route("/network", methods=["GET"])
+def network_page() -> str:
+    """The alliance network of a chosen year: states as nodes, ties as edges coloured by obligation."""
+    year = request.args.get("year", "1990")
+    graph = request.args.get("graph", "")
+    return render_template(
+        "network.html", year=year, graph=graph, obligations=OBLIGATION_TYPES, unknown=UNKNOWN_OBLIGATION
+    )
+
+
+@bp.route("/network/data.json", methods=["GET"])
+def network_data() -> Response:
+    """Nodes and edges of the alliance network in a year, optionally from one source graph only."""
+    year = request.args.get("year", "1990").strip()
+    if not _YEAR.match(year):
+        raise errors.bad_request(
+            f"year must be a year like 1990, not {year!r}", "https://www.w3.org/TR/xmlschema11-2/#gYear"
+        )
+    graph = request.args.get("graph", "").strip()
+    return jsonify(network(int(year), graph))
+
+
+def _obligation_rank(types: set[str]) -> int:
+    """Index of the strongest obligation type in OBLIGATION_TYPES (len() when none is coded)."""
+    for n, (local, _, _) in enumerate(OBLIGATION_TYPES):
+        if FO + local in types:
+            return n
+    return len(OBLIGATION_TYPES)
+
+
+def network(year: int, graph: str = "") -> dict[str, Any]:
+    """States allied in `year` (a spell overlapping it), one edge per pair with its strongest obligation."""
+    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    graph_iri = (graph if graph.startswith("http") else iri_base() + "graph/" + graph) if graph else ""
+    graph_clause = f"VALUES ?g {{ <{graph_iri}> }}" if graph_iri else ""
+    rows = select(f"""PREFIX fo: <{FO}> PREFIX org: <{ORG}> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        SELECT DISTINCT ?a ?s WHERE {{ {graph_clause}
+          GRAPH ?g {{ ?m a fo:AllianceMembership ; org:organization ?a ; org:member ?s ; fo:startDate ?start .
+                     OPTIONAL {{ ?m fo:endDate ?end }} }}
+          FILTER(?start <= "{last}"^^xsd:date && (!BOUND(?end) || ?end >= "{first}"^^xsd:date)) }}""")
+    members: dict[str, set[str]] = {}
+    for row in rows:
+        members.setdefault(row["a"].value, set()).add(row["s"].value)
+    types: dict[str, set[str]] = {}
+    if members:
+        kinds = " ".join(f"fo:{local}" for local, _, _ in OBLIGATION_TYPES)
+        for row in select(f"""PREFIX fo: <{FO}> SELECT DISTINCT ?a ?type WHERE {{
+              {{ ?a fo:hasObligation ?o }} UNION {{ ?a fo:hasPhase/fo:hasObligation ?o }}
+              UNION {{ ?a fo:basedOn/fo:hasObligation ?o }}
+              ?o a ?type VALUES ?type {{ {kinds} }} }}"""):
+            if row["a"].value in members:
+                types.setdefault(row["a"].value, set()).add(row["type"].value)
+    labels = labels_for(set(members) | {s for ms in members.values() for s in ms})
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for alliance, states in members.items():
+        rank = _obligation_rank(types.get(alliance, set()))
+        for a, b in combinations(sorted(states), 2):
+            edge = edges.setdefault((a, b), {"rank": len(OBLIGATION_TYPES), "alliances": []})
+            edge["rank"] = min(edge["rank"], rank)
+            edge["alliances"].append(labels.get(alliance, curie(alliance)))
+    nodes = sorted({s for pair in edges for s in pair} | {s for ms in members.values() for s in ms})
+    out_edges = []
+    for (a, b), edge in sorted(edges.items()):
+        _, word, colour = (
+            OBLIGATION_TYPES[edge["rank"]] if edge["rank"] < len(OBLIGATION_TYPES) else UNKNOWN_OBLIGATION
+        )
+        names = sorted(set(edge["alliances"]))
+        out_edges.append(
+            {
+                "from": a,
+                "to": b,
+                "obligation": word,
+                "color": colour,
+                "width": min(1 + len(names), 6),
+                "title": f"{labels.get(a, curie(a))} – {labels.get(b, curie(b))}: {word} "
+                f"({len(names)} alliance{'s' if len(names) != 1 else ''}: {'; '.join(names[:8])}"
+                f"{' …' if len(names) > 8 else ''})",
+            }
+        )
+    degree: dict[str, int] = {}
+    for e in out_edges:
+        degree[e["from"]] = degree.get(e["from"], 0) + 1
+        degree[e["to"]] = degree.get(e["to"], 0) + 1
+    return {
+        "year": year,
+        "graph": graph,
+        "alliances": len(members),
+        "nodes": [
+            {"id": s, "label": labels.get(s, curie(s)), "href": href(s), "value": degree.get(s, 0)}
+            for s in nodes
+        ],
+        "edges": out_edges,
+        "legend": [{"obligation": w, "color": c} for _, w, c in (*OBLIGATION_TYPES, UNKNOWN_OBLIGATION)],
+    }
+
+
+@bp.app_context_processor
+def _blueprints() -> dict[str, Any]:
+    """Templates may link the surfaces that this app actually has (the saved-query API is optional)."""
+    return {"config_blueprints": current_app.blueprints}
