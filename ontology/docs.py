@@ -6,6 +6,7 @@ import html
 import importlib.metadata
 import sys
 import types
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,13 @@ def _render(graph: Graph, destination: Path) -> None:
     graph.remove((None, OWL.imports, None))
     pylode = _pylode()
     try:
-        pylode.OntPub(graph, sort_subjects=True).make_html(destination=destination)
+        with warnings.catch_warnings():
+            # pyLODE opens its CSS file without closing it; that ResourceWarning is pyLODE's, not ours.
+            warnings.simplefilter("ignore", ResourceWarning)
+            text = pylode.OntPub(graph, sort_subjects=True).make_html()
     except pylode.PylodeError as exc:
         raise OntologyError(f"pyLODE could not document the ontology: {exc}", where=str(destination)) from exc
+    destination.write_text(text, encoding="utf-8")
 
 
 def _extension_index(extensions: list[Extension]) -> str:
