@@ -42,29 +42,38 @@ def state() -> ServerState:
     return st
 
 
-def _backend(settings: Settings, store: Store | None, info: ReleaseInfo | None
-             ) -> tuple[Backend, Store | None, ReleaseInfo | None]:
+def _backend(
+    settings: Settings, store: Store | None, info: ReleaseInfo | None
+) -> tuple[Backend, Store | None, ReleaseInfo | None]:
     if store is not None:
         if info is None:
             graphs, default = _count_graphs(store)
             from datetime import UTC, datetime
-            info = ReleaseInfo(f"store-{id(store):x}", datetime.now(tz=UTC).replace(microsecond=0), graphs, default)
+
+            info = ReleaseInfo(
+                f"store-{id(store):x}", datetime.now(tz=UTC).replace(microsecond=0), graphs, default
+            )
         return EmbeddedBackend(store), store, info
     if settings.remote_endpoint:
         from foedus.server.remote import RemoteBackend
+
         return RemoteBackend(settings), None, None
     store, info = load_release_store(settings.releases / "latest")
     return EmbeddedBackend(store), store, info
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None, *,
-               info: ReleaseInfo | None = None) -> Flask:
-    """Build the app: given store (else remote_endpoint, else releases/latest), errors in one shape, CORS, caching."""
+def create_app(
+    settings: Settings | None = None, store: Store | None = None, *, info: ReleaseInfo | None = None
+) -> Flask:
+    """Build the app over a store (else remote_endpoint, else releases/latest), with CORS and caching."""
     settings = settings or load_settings()
     backend, store, info = _backend(settings, store, info)
     if settings.update_token and store is not None and int(settings.workers) > 1:
-        raise ConfigError("update_token with the embedded store needs workers = 1: each worker holds its own copy "
-                          "of the store, so an update would reach only one of them", where="update_token")
+        raise ConfigError(
+            "update_token with the embedded store needs workers = 1: each worker holds its own copy "
+            "of the store, so an update would reach only one of them",
+            where="update_token",
+        )
     app = Flask("foedus.server")
     app.config["MAX_CONTENT_LENGTH"] = int(settings.max_request_bytes)
     app.extensions["foedus"] = ServerState(settings, backend, info, store)

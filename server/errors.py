@@ -1,7 +1,8 @@
 """One error shape for every HTTP error the server sends: JSON by default, HTML or plain text on request.
 
-The body is `{"error": {"status", "title", "detail", "spec"}}`; `spec` links the rule being enforced, so a client
-knows why it was refused (pySHACL's habit), and `detail` carries the parser's message and position where there is one.
+The body is `{"error": {"status", "title", "detail", "spec"}}`; `spec` links the rule being enforced, so a
+client knows why it was refused (pySHACL's habit), and `detail` carries the parser's message and position
+where there is one.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ HTTP_SEMANTICS = "https://www.rfc-editor.org/rfc/rfc9110"
 
 
 class ApiError(Exception):
-    """An error the server answers with: status code, short title, detail, the spec it enforces, extra headers."""
+    """An error the server answers with: status, short title, detail, the spec it enforces, extra headers."""
 
-    def __init__(self, status: int, title: str, detail: str, spec: str,
-                 headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, title: str, detail: str, spec: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(f"{status} {title}: {detail}")
         self.status = status
         self.title = title
@@ -31,67 +33,99 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, dict[str, object]]:
         """The JSON body: the one shape every error has."""
-        return {"error": {"status": self.status, "title": self.title, "detail": self.detail, "spec": self.spec}}
+        return {
+            "error": {"status": self.status, "title": self.title, "detail": self.detail, "spec": self.spec}
+        }
 
 
 def bad_request(msg: str, spec: str = PROTOCOL + "#query-operation") -> ApiError:
-    """400: the request or the query in it is malformed (message and position from the parser when it has them)."""
+    """400: the request or its query is malformed (with the parser's message and position if any)."""
     return ApiError(400, "Bad request", msg, spec)
 
 
 def unsupported_media_type(ct: str) -> ApiError:
     """415: a POST body in a media type (or charset) the query operation does not take."""
-    return ApiError(415, "Unsupported media type",
-                    f"cannot take a request body of type {ct or '(none)'!r}; send application/sparql-query "
-                    "(UTF-8) or application/x-www-form-urlencoded",
-                    PROTOCOL + "#query-via-post-direct")
+    return ApiError(
+        415,
+        "Unsupported media type",
+        f"cannot take a request body of type {ct or '(none)'!r}; send application/sparql-query "
+        "(UTF-8) or application/x-www-form-urlencoded",
+        PROTOCOL + "#query-via-post-direct",
+    )
 
 
 def not_acceptable(offered: list[str], what: str = "this result") -> ApiError:
     """406: none of the media types the client accepts can carry this result."""
-    return ApiError(406, "Not acceptable",
-                    f"cannot produce {what} in any media type the request accepts; available: {', '.join(offered)}",
-                    HTTP_SEMANTICS + "#name-406-not-acceptable")
+    return ApiError(
+        406,
+        "Not acceptable",
+        f"cannot produce {what} in any media type the request accepts; available: {', '.join(offered)}",
+        HTTP_SEMANTICS + "#name-406-not-acceptable",
+    )
 
 
 def read_only() -> ApiError:
     """403: SPARQL Update sent to the read-only query endpoint."""
-    return ApiError(403, "Read-only endpoint",
-                    "this endpoint answers queries only; SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused",
-                    PROTOCOL + "#update-operation")
+    return ApiError(
+        403,
+        "Read-only endpoint",
+        "this endpoint answers queries only; SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused",
+        PROTOCOL + "#update-operation",
+    )
 
 
 def method_not_allowed(allowed: tuple[str, ...] = ("GET", "POST")) -> ApiError:
     """405: the query operation is invoked with a method other than GET or POST."""
-    return ApiError(405, "Method not allowed", f"use one of {', '.join(allowed)}", PROTOCOL + "#query-operation",
-                    headers={"Allow": ", ".join(allowed)})
+    return ApiError(
+        405,
+        "Method not allowed",
+        f"use one of {', '.join(allowed)}",
+        PROTOCOL + "#query-operation",
+        headers={"Allow": ", ".join(allowed)},
+    )
 
 
 def timeout(seconds: float) -> ApiError:
     """503: the query ran longer than query_timeout and was stopped; nothing of a result was sent."""
-    return ApiError(503, "Query timeout",
-                    f"the query ran longer than {seconds:g} s and was stopped; narrow it (LIMIT, more specific "
-                    "patterns) or ask the operator to raise query_timeout",
-                    PROTOCOL + "#query-failure", headers={"Retry-After": "1"})
+    return ApiError(
+        503,
+        "Query timeout",
+        f"the query ran longer than {seconds:g} s and was stopped; narrow it (LIMIT, more specific "
+        "patterns) or ask the operator to raise query_timeout",
+        PROTOCOL + "#query-failure",
+        headers={"Retry-After": "1"},
+    )
 
 
 def forbidden_service(target: str) -> ApiError:
     """403: a SERVICE clause names an endpoint that is not on service_allowlist (refused before it runs)."""
-    return ApiError(403, "Federation refused",
-                    f"SERVICE {target} is not on this server's service_allowlist; the query was not run",
-                    "https://www.w3.org/TR/sparql11-federated-query/#defn_service")
+    return ApiError(
+        403,
+        "Federation refused",
+        f"SERVICE {target} is not on this server's service_allowlist; the query was not run",
+        "https://www.w3.org/TR/sparql11-federated-query/#defn_service",
+    )
 
 
 def too_large(limit: int) -> ApiError:
     """413: the request is bigger than max_request_bytes."""
-    return ApiError(413, "Request too large", f"requests are limited to {limit} bytes (max_request_bytes)",
-                    HTTP_SEMANTICS + "#name-413-content-too-large")
+    return ApiError(
+        413,
+        "Request too large",
+        f"requests are limited to {limit} bytes (max_request_bytes)",
+        HTTP_SEMANTICS + "#name-413-content-too-large",
+    )
 
 
 def unauthorized() -> ApiError:
     """401: the update route needs the operator's bearer token."""
-    return ApiError(401, "Unauthorized", "send the update token as `Authorization: Bearer <token>`",
-                    "https://www.rfc-editor.org/rfc/rfc6750", headers={"WWW-Authenticate": 'Bearer realm="foedus"'})
+    return ApiError(
+        401,
+        "Unauthorized",
+        "send the update token as `Authorization: Bearer <token>`",
+        "https://www.rfc-editor.org/rfc/rfc6750",
+        headers={"WWW-Authenticate": 'Bearer realm="foedus"'},
+    )
 
 
 def query_failed(detail: str, status: int = 500) -> ApiError:
@@ -112,9 +146,11 @@ def render(error: ApiError) -> Response:
     kind = _wanted()
     if kind == "html":
         e = {k: html.escape(str(v)) for k, v in error.body()["error"].items()}
-        text = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{e['status']} {e['title']}</title>"
-                f"<h1>{e['status']} {e['title']}</h1><p>{e['detail']}</p>"
-                f"<p>See <a href=\"{e['spec']}\">{e['spec']}</a></p></html>\n")
+        text = (
+            f"<!doctype html><html lang=en><meta charset=utf-8><title>{e['status']} {e['title']}</title>"
+            f"<h1>{e['status']} {e['title']}</h1><p>{e['detail']}</p>"
+            f'<p>See <a href="{e["spec"]}">{e["spec"]}</a></p></html>\n'
+        )
         response = Response(text, error.status, mimetype="text/html")
     elif kind == "text":
         text = f"{error.status} {error.title}\n\n{error.detail}\n\nSee {error.spec}\n"
@@ -130,11 +166,11 @@ def _from_http_exception(exc: HTTPException) -> ApiError:
     """Werkzeug's own errors (404, 405, 413, ...) in our shape."""
     status = exc.code or 500
     if status == 405:
-        allowed = tuple(m for m in (exc.valid_methods or ["GET", "POST"])  # type: ignore[attr-defined]
-                        if m not in ("HEAD", "OPTIONS"))
-        return method_not_allowed(allowed)
+        valid = set(exc.valid_methods or ["GET", "POST"])  # type: ignore[attr-defined]
+        return method_not_allowed(tuple(m for m in ("GET", "POST", "PUT", "DELETE", "PATCH") if m in valid))
     if status == 413:
         from flask import current_app
+
         return too_large(int(current_app.config.get("MAX_CONTENT_LENGTH") or 0))
     return ApiError(status, exc.name, exc.description or exc.name, f"{HTTP_SEMANTICS}#status.{status}")
 

@@ -1,7 +1,7 @@
-"""Result formats and content negotiation: the Accept header (with q-values) or a `format` parameter picks one.
+"""Result formats and content negotiation: the Accept header (with q-values) or a `format` parameter.
 
-Two families: SPARQL results (SELECT, ASK) and RDF (CONSTRUCT, DESCRIBE, the service description). The order of
-each tuple is the server's preference when the client accepts several equally (`*/*` gets the first).
+Two families: SPARQL results (SELECT, ASK) and RDF (CONSTRUCT, DESCRIBE, the service description). The order
+of each tuple is the server's preference when the client accepts several equally (`*/*` gets the first).
 """
 
 from __future__ import annotations
@@ -31,23 +31,60 @@ class Format:
 
 _W3 = "http://www.w3.org/ns/formats/"
 RESULT_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", ("application/json",), ("json", "srj"), _W3 + "SPARQL_Results_JSON"),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("xml", "srx"),
-           _W3 + "SPARQL_Results_XML"),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        ("application/json",),
+        ("json", "srj"),
+        _W3 + "SPARQL_Results_JSON",
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        ("application/xml", "text/xml"),
+        ("xml", "srx"),
+        _W3 + "SPARQL_Results_XML",
+    ),
     Format("csv", "text/csv", (), ("csv",), _W3 + "SPARQL_Results_CSV"),
     Format("tsv", "text/tab-separated-values", (), ("tsv",), _W3 + "SPARQL_Results_TSV"),
 )
 RDF_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", ("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3"),
-           ("turtle", "ttl", "n3"), _W3 + "Turtle", RdfFormat.TURTLE),
-    Format("ntriples", "application/n-triples", ("text/plain",), ("ntriples", "nt", "n-triples"),
-           _W3 + "N-Triples", RdfFormat.N_TRIPLES),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdfxml", "rdf+xml", "rdf", "xml"),
-           _W3 + "RDF_XML", RdfFormat.RDF_XML),
-    Format("jsonld", "application/ld+json", ("application/json", "application/x-json+ld"),
-           ("jsonld", "json-ld", "json"), _W3 + "JSON-LD", RdfFormat.JSON_LD),
+    Format(
+        "turtle",
+        "text/turtle",
+        ("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3"),
+        ("turtle", "ttl", "n3"),
+        _W3 + "Turtle",
+        RdfFormat.TURTLE,
+    ),
+    Format(
+        "ntriples",
+        "application/n-triples",
+        ("text/plain",),
+        ("ntriples", "nt", "n-triples"),
+        _W3 + "N-Triples",
+        RdfFormat.N_TRIPLES,
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        ("application/xml", "text/xml"),
+        ("rdfxml", "rdf+xml", "rdf", "xml"),
+        _W3 + "RDF_XML",
+        RdfFormat.RDF_XML,
+    ),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        ("application/json", "application/x-json+ld"),
+        ("jsonld", "json-ld", "json"),
+        _W3 + "JSON-LD",
+        RdfFormat.JSON_LD,
+    ),
     Format("trig", "application/trig", (), ("trig",), _W3 + "TriG", RdfFormat.TRIG),
-    Format("nquads", "application/n-quads", (), ("nquads", "nq", "n-quads"), _W3 + "N-Quads", RdfFormat.N_QUADS),
+    Format(
+        "nquads", "application/n-quads", (), ("nquads", "nq", "n-quads"), _W3 + "N-Quads", RdfFormat.N_QUADS
+    ),
 )
 
 
@@ -82,7 +119,7 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, i
 
 
 def negotiate(formats: tuple[Format, ...], accept: str | None, fmt_param: str | None, what: str) -> Format:
-    """Pick the format: the `format` parameter if given (key, short name or media type), else the Accept header."""
+    """Pick the format: the `format` parameter if given (key, name or media type), else the Accept header."""
     offered = [f.media_type for f in formats]
     if fmt_param:
         wanted = fmt_param.strip().lower()

@@ -9,14 +9,17 @@ bp = Blueprint("health", __name__)
 
 @bp.route("/healthz", methods=["GET"])
 def healthz() -> Response:
-    """200 with mode, version and triple counts once the data is loaded (it is loaded before the first request)."""
+    """200 with mode, version and triple counts (the data is loaded before the first request)."""
     from foedus.server.app import state
 
     st = state()
     body: dict[str, object] = {"status": "ok", "mode": st.mode}
     if st.info is not None:
-        body.update(version=st.info.version, named_graphs=len(st.info.graphs),
-                    triples=sum(st.info.graphs.values()) + st.info.default_graph_triples)
+        body.update(
+            version=st.info.version,
+            named_graphs=len(st.info.graphs),
+            triples=sum(st.info.graphs.values()) + st.info.default_graph_triples,
+        )
     else:
         body["remote_endpoint"] = st.settings.remote_endpoint
     response = jsonify(body)

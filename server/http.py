@@ -10,7 +10,7 @@ EXPOSED = "ETag, Last-Modified, Foedus-Results-Truncated, Retry-After"
 
 
 def _validators(variant: str) -> tuple[str, str] | None:
-    """ETag and Last-Modified of the current data in one representation, or None when unknown (remote mode)."""
+    """ETag and Last-Modified of the current data in one representation; None when unknown (remote mode)."""
     from foedus.server.app import state
 
     st = state()
@@ -55,7 +55,7 @@ def check_not_modified(variant: str) -> Response | None:
 
 
 def set_validators(response: Response, variant: str) -> None:
-    """Put ETag and Last-Modified on a response (nothing in remote mode, where the data's version is unknown)."""
+    """Put ETag and Last-Modified on a response (none in remote mode: the data's version is unknown)."""
     found = _validators(variant)
     if found is not None:
         response.headers["ETag"], response.headers["Last-Modified"] = found
@@ -76,7 +76,9 @@ def _cors(response: Response) -> Response:
     response.headers["Access-Control-Expose-Headers"] = EXPOSED
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization, If-None-Match"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Accept, Content-Type, Authorization, If-None-Match"
+        )
         response.headers["Access-Control-Max-Age"] = "86400"
     return response
 

@@ -1,9 +1,10 @@
 """Run one SPARQL query with the server's limits, and answer it: the function every blueprint calls.
 
-Each query runs in a forked child that serialises the whole (capped) result into a temporary file; the parent waits
-at most query_timeout, then SIGKILLs the child, because pyoxigraph cannot cancel a running query and ignores signals.
-So a runaway query frees its worker and gets a JSON 503, and no byte of a 200 is ever sent before the result is
-complete. Forking costs a few milliseconds; the child shares the loaded store copy-on-write.
+Each query runs in a forked child that serialises the whole (capped) result into a temporary file; the parent
+waits at most query_timeout, then SIGKILLs the child, because pyoxigraph cannot cancel a running query and
+ignores signals. So a runaway query frees its worker and gets a JSON 503, and no byte of a 200 is ever sent
+before the result is complete. Forking costs a few milliseconds; the child shares the loaded store copy-on-
+write.
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 @dataclass(frozen=True)
 class Dataset:
-    """The RDF dataset of the protocol (default-graph-uri, named-graph-uri); both empty = the server's default."""
+    """The protocol's RDF dataset (default-graph-uri, named-graph-uri); both empty = the server's default."""
 
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
 
     @property
     def given(self) -> bool:
-        """True when the request names its own dataset, which then overrides FROM / FROM NAMED in the query."""
+        """True when the request names its own dataset, which overrides FROM / FROM NAMED in the query."""
         return bool(self.default_graphs or self.named_graphs)
 
 
@@ -59,7 +60,7 @@ class Limits:
 
 @dataclass
 class Outcome:
-    """A finished result: the serialised body, its format, how many rows, and whether it was cut at max_rows."""
+    """A finished result: serialised body, format, row count, and whether it was cut at max_rows."""
 
     body: bytes
     fmt: Format
@@ -72,7 +73,7 @@ class Backend(Protocol):
     """Where queries are answered: the embedded store or a remote SPARQL 1.1 endpoint."""
 
     def run(self, query: str, form: str, dataset: Dataset) -> Any:
-        """Evaluate a query; return a bool (ASK), QuerySolutions-like rows (SELECT) or an iterable of Triples."""
+        """Evaluate a query: a bool (ASK), QuerySolutions-like rows (SELECT) or an iterable of Triples."""
         ...
 
 
@@ -86,8 +87,11 @@ class EmbeddedBackend:
         """Evaluate with pyoxigraph; a protocol dataset replaces the union default graph and FROM clauses."""
         if not dataset.given:
             return self.store.query(query, use_default_graph_as_union=True)
-        return self.store.query(query, default_graph=[NamedNode(g) for g in dataset.default_graphs] or [],
-                                named_graphs=[NamedNode(g) for g in dataset.named_graphs])
+        return self.store.query(
+            query,
+            default_graph=[NamedNode(g) for g in dataset.default_graphs] or [],
+            named_graphs=[NamedNode(g) for g in dataset.named_graphs],
+        )
 
 
 class ChildFailure(Exception):
@@ -109,8 +113,9 @@ def _write_result(result: Any, form: str, fmt: Format, max_rows: int, out: IO[by
         rows = [[_get(s, v) for v in variables] for s in solutions]
         write_solutions(out, fmt, variables, rows)
         return {"rows": len(rows), "truncated": truncated}
-    triples, truncated = capped((t if isinstance(t, Triple) else Triple(t.subject, t.predicate, t.object)
-                                 for t in result), max_rows)
+    triples, truncated = capped(
+        (t if isinstance(t, Triple) else Triple(t.subject, t.predicate, t.object) for t in result), max_rows
+    )
     write_triples(out, fmt, triples)
     return {"rows": len(triples), "truncated": truncated}
 
@@ -122,8 +127,16 @@ def _get(solution: Any, variable: str) -> Any:
         return None
 
 
-def _child(backend: Backend, query: str, form: str, fmt: Format, dataset: Dataset, max_rows: int,
-           out: IO[bytes], pipe: int) -> None:
+def _child(
+    backend: Backend,
+    query: str,
+    form: str,
+    fmt: Format,
+    dataset: Dataset,
+    max_rows: int,
+    out: IO[bytes],
+    pipe: int,
+) -> None:
     """The forked child: run, serialise into `out`, report a JSON line on `pipe`, and never return."""
     status = 1
     try:
@@ -165,8 +178,10 @@ def _read_meta(pipe: int, pid: int, deadline: float, seconds: float) -> dict[str
     return meta
 
 
-def execute(backend: Backend, query: str, form: str, fmt: Format, dataset: Dataset, limits: Limits) -> Outcome:
-    """Run a query in a killable child with the timeout and row cap; raise ApiError (400, 5xx) when it fails."""
+def execute(
+    backend: Backend, query: str, form: str, fmt: Format, dataset: Dataset, limits: Limits
+) -> Outcome:
+    """Run a query in a killable child with the timeout and row cap; ApiError (400, 5xx) when it fails."""
     read_end, write_end = os.pipe()
     with tempfile.TemporaryFile(prefix="foedus-result-") as out:
         pid = os.fork()
@@ -208,7 +223,7 @@ class Prepared:
 
 
 def prepare(query: str, settings: Settings, accept: str | None, fmt_param: str | None) -> Prepared:
-    """Check a query before it runs: refuse updates and SERVICE outside the allow-list, pick the result format."""
+    """Check a query before it runs: refuse updates and SERVICE off the allow-list, pick the format."""
     facts = inspect_query(query)
     if facts.is_update:
         raise errors.read_only()
@@ -225,8 +240,9 @@ def prepare(query: str, settings: Settings, accept: str | None, fmt_param: str |
     return Prepared(query, facts.form, negotiate(formats_for(facts.form), accept, fmt_param, what))
 
 
-def answer(query: str, dataset: Dataset | None = None, *, accept: str | None = None,
-           fmt_param: str | None = None) -> Response:
+def answer(
+    query: str, dataset: Dataset | None = None, *, accept: str | None = None, fmt_param: str | None = None
+) -> Response:
     """Answer a query in the current request with the app's backend, limits, negotiation and HTTP caching."""
     from foedus.server.app import state
     from foedus.server.http import check_not_modified, set_validators
@@ -239,8 +255,14 @@ def answer(query: str, dataset: Dataset | None = None, *, accept: str | None = N
         not_modified = check_not_modified(prepared.fmt.key)
         if not_modified is not None:
             return not_modified
-    outcome = execute(st.backend, prepared.query, prepared.form, prepared.fmt, dataset or Dataset(),
-                      Limits.from_settings(st.settings))
+    outcome = execute(
+        st.backend,
+        prepared.query,
+        prepared.form,
+        prepared.fmt,
+        dataset or Dataset(),
+        Limits.from_settings(st.settings),
+    )
     response = Response(outcome.body, 200, content_type=outcome.fmt.content_type)
     response.headers["Vary"] = "Accept"
     if outcome.truncated:

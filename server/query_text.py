@@ -1,8 +1,8 @@
-"""What a SPARQL request is, read from its text before anything runs: query form, update or not, SERVICE targets.
+"""What a SPARQL request is, read from its text before it runs: query form, update or not, SERVICE targets.
 
-A small tokenizer (strings, IRIs, comments, prefixed names, keywords) is enough: it never evaluates, so the refusals
-(update on the query endpoint, SERVICE outside the allow-list) happen before the store sees the request. The real
-parser still checks the syntax when the query runs.
+A small tokenizer (strings, IRIs, comments, prefixed names, keywords) is enough: it never evaluates, so the
+refusals (update on the query endpoint, SERVICE outside the allow-list) happen before the store sees the
+request. The real parser still checks the syntax when the query runs.
 """
 
 from __future__ import annotations
@@ -11,16 +11,20 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n]*)
   | (?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
-  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:(?:[\w\-.:%\\\u00b7\u00c0-\uffff]*[\w\-:%\u00c0-\uffff])?)
+  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:
+              (?:[\w\-.:%\\\u00b7\u00c0-\uffff]*[\w\-:%\u00c0-\uffff])?)
   | (?P<word>[A-Za-z_][\w\-]*)
   | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
@@ -28,7 +32,7 @@ UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY"
 
 @dataclass
 class QueryText:
-    """The facts about a request's text: its form (SELECT, ..., or UPDATE), and each SERVICE target it names."""
+    """What a request's text says: its form (SELECT, ..., or UPDATE) and each SERVICE target it names."""
 
     form: str | None
     services: list[str] = field(default_factory=list)
@@ -41,12 +45,15 @@ class QueryText:
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    return [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(text)
-            if m.lastgroup not in ("ws", "comment")]
+    return [
+        (m.lastgroup or "other", m.group())
+        for m in _TOKEN.finditer(text)
+        if m.lastgroup not in ("ws", "comment")
+    ]
 
 
 def inspect_query(text: str) -> QueryText:
-    """Read the form and the SERVICE targets of a query or update (targets resolved against PREFIX and BASE)."""
+    """Read the form and SERVICE targets of a query or update (resolved against PREFIX and BASE)."""
     tokens = _tokens(text)
     prefixes: dict[str, str] = {}
     base = ""
@@ -59,7 +66,12 @@ def inspect_query(text: str) -> QueryText:
             base = urljoin(base, tokens[i + 1][1][1:-1])
             i += 2
             continue
-        if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
+        if (
+            upper == "PREFIX"
+            and i + 2 < len(tokens)
+            and tokens[i + 1][0] == "pname"
+            and tokens[i + 2][0] == "iri"
+        ):
             prefixes[tokens[i + 1][1][:-1]] = urljoin(base, tokens[i + 2][1][1:-1])
             i += 3
             continue

@@ -1,9 +1,10 @@
 """Remote mode: answer queries from any SPARQL 1.1 store (Virtuoso, Fuseki) and publish a release into one.
 
-Queries go to remote_endpoint by the SPARQL 1.1 Protocol; its answers are parsed and re-serialised by our own writers,
-so negotiation, the row cap and the error shape are the same as with the embedded store. `foedus publish` loads each
-named graph of a release by the Graph Store Protocol (PUT, replacing the graph) when remote_graph_store is set,
-else by SPARQL Update (DROP SILENT GRAPH, then INSERT DATA in batches) at remote_update_endpoint.
+Queries go to remote_endpoint by the SPARQL 1.1 Protocol; its answers are parsed and re-serialised by our own
+writers, so negotiation, the row cap and the error shape are the same as with the embedded store. `foedus
+publish` loads each named graph of a release by the Graph Store Protocol (PUT, replacing the graph) when
+remote_graph_store is set, else by SPARQL Update (DROP SILENT GRAPH, then INSERT DATA in batches) at
+remote_update_endpoint.
 """
 
 from __future__ import annotations
@@ -46,14 +47,25 @@ def _opener(settings: Settings, url: str) -> urllib.request.OpenerDirector:
     if settings.remote_user:
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         passwords.add_password(None, url, settings.remote_user, settings.remote_password or "")
-        handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+        handlers += [
+            urllib.request.HTTPDigestAuthHandler(passwords),
+            urllib.request.HTTPBasicAuthHandler(passwords),
+        ]
     return urllib.request.build_opener(*handlers)
 
 
-def _send(settings: Settings, url: str, data: bytes, content_type: str, method: str = "POST",
-          accept: str = "*/*", timeout: float | None = None) -> tuple[bytes, str]:
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": content_type, "Accept": accept})
+def _send(
+    settings: Settings,
+    url: str,
+    data: bytes,
+    content_type: str,
+    method: str = "POST",
+    accept: str = "*/*",
+    timeout: float | None = None,
+) -> tuple[bytes, str]:
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": content_type, "Accept": accept}
+    )
     with _opener(settings, url).open(request, timeout=timeout or float(settings.query_timeout)) as response:
         return response.read(), response.headers.get_content_type()
 
@@ -67,16 +79,25 @@ class RemoteBackend:
 
     def run(self, query: str, form: str, dataset: Dataset) -> Any:
         """Send the query with the protocol dataset; parse the answer into pyoxigraph results or triples."""
-        params = [("query", query)] + [("default-graph-uri", g) for g in dataset.default_graphs] + [
-            ("named-graph-uri", g) for g in dataset.named_graphs]
+        params = (
+            [("query", query)]
+            + [("default-graph-uri", g) for g in dataset.default_graphs]
+            + [("named-graph-uri", g) for g in dataset.named_graphs]
+        )
         graph = form in ("CONSTRUCT", "DESCRIBE")
         try:
-            body, ctype = _send(self.settings, self.endpoint, urllib.parse.urlencode(params).encode(),
-                                "application/x-www-form-urlencoded", accept=_RDF_ACCEPT if graph else _RESULTS_ACCEPT)
+            body, ctype = _send(
+                self.settings,
+                self.endpoint,
+                urllib.parse.urlencode(params).encode(),
+                "application/x-www-form-urlencoded",
+                accept=_RDF_ACCEPT if graph else _RESULTS_ACCEPT,
+            )
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()[:2000]
-            raise ChildFailure("remote", f"{self.endpoint} answered {exc.code}: {detail}",
-                               400 if exc.code == 400 else 502) from None
+            raise ChildFailure(
+                "remote", f"{self.endpoint} answered {exc.code}: {detail}", 400 if exc.code == 400 else 502
+            ) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise ChildFailure("remote", f"cannot reach {self.endpoint}: {exc}", 502) from None
         if graph:
@@ -92,10 +113,16 @@ def remote_update(settings: Settings, text: str) -> None:
 
     url = settings.remote_update_endpoint or settings.remote_endpoint
     try:
-        _send(settings, url, urllib.parse.urlencode({"update": text}).encode(), "application/x-www-form-urlencoded")
+        _send(
+            settings,
+            url,
+            urllib.parse.urlencode({"update": text}).encode(),
+            "application/x-www-form-urlencoded",
+        )
     except urllib.error.HTTPError as exc:
-        raise errors.query_failed(f"{url} answered {exc.code}: {exc.read()[:2000].decode('utf-8', 'replace')}",
-                                  502) from None
+        raise errors.query_failed(
+            f"{url} answered {exc.code}: {exc.read()[:2000].decode('utf-8', 'replace')}", 502
+        ) from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         raise errors.query_failed(f"cannot reach {url}: {exc}", 502) from None
 
@@ -115,7 +142,7 @@ def _ntriples(triples: Iterable[Triple]) -> str:
 
 def _batches(triples: list[Triple]) -> Iterable[list[Triple]]:
     for start in range(0, len(triples), BATCH_TRIPLES):
-        yield triples[start:start + BATCH_TRIPLES]
+        yield triples[start : start + BATCH_TRIPLES]
 
 
 def _publish_gsp(settings: Settings, graph: str | None, triples: list[Triple]) -> None:
@@ -138,8 +165,13 @@ def _publish_update(settings: Settings, graph: str | None, triples: list[Triple]
     url = str(settings.remote_update_endpoint)
 
     def update(text: str) -> None:
-        _send(settings, url, urllib.parse.urlencode({"update": text}).encode(),
-              "application/x-www-form-urlencoded", timeout=600)
+        _send(
+            settings,
+            url,
+            urllib.parse.urlencode({"update": text}).encode(),
+            "application/x-www-form-urlencoded",
+            timeout=600,
+        )
 
     def wrap(body: str) -> str:
         return f"GRAPH <{graph}> {{\n{body}}}" if graph else body
@@ -154,7 +186,7 @@ def _publish_update(settings: Settings, graph: str | None, triples: list[Triple]
 
 
 def publish_release(settings: Settings, release: Path | None) -> str:
-    """Load every graph of a release (default: releases/latest) into the remote store; say what was sent where."""
+    """Load every graph of a release (default: releases/latest) into the remote store; say what went where."""
     release_dir = Path(release) if release is not None else Path(settings.releases) / "latest"
     nq = release_dir / "foedus.nq"
     if not nq.is_file():
@@ -164,16 +196,22 @@ def publish_release(settings: Settings, release: Path | None) -> str:
     elif settings.remote_update_endpoint:
         how, target, send = "SPARQL Update", str(settings.remote_update_endpoint), _publish_update
     else:
-        raise ConfigError("set remote_graph_store (Graph Store Protocol) or remote_update_endpoint (SPARQL Update)",
-                          where="remote_graph_store")
+        raise ConfigError(
+            "set remote_graph_store (Graph Store Protocol) or remote_update_endpoint (SPARQL Update)",
+            where="remote_graph_store",
+        )
     graphs = _graphs_of(nq)
     for graph, triples in graphs.items():
         try:
             send(settings, graph, triples)
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()[:500]
-            raise PublishError(f"{target} answered {exc.code}: {detail}", where=graph or "default graph") from None
+            raise PublishError(
+                f"{target} answered {exc.code}: {detail}", where=graph or "default graph"
+            ) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise PublishError(f"cannot reach {target}: {exc}", where=graph or "default graph") from None
     total = sum(len(t) for t in graphs.values())
-    return f"published {release_dir.resolve().name}: {len(graphs)} graphs, {total} triples to {target} by {how}"
+    return (
+        f"published {release_dir.resolve().name}: {len(graphs)} graphs, {total} triples to {target} by {how}"
+    )

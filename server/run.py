@@ -1,7 +1,7 @@
 """`foedus serve`: the app under gunicorn (sync workers, preloaded), with the data loaded once in the master.
 
-Preloading means the store is parsed once and the workers share it copy-on-write; gunicorn's own --timeout is set
-above query_timeout, as a last resort, because query_exec already kills a runaway query at query_timeout.
+Preloading means the store is parsed once and the workers share it copy-on-write; gunicorn's own --timeout is
+set above query_timeout, as a last resort, because query_exec already kills a runaway query at query_timeout.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Write query results to a binary file in the negotiated format, stopping at the row cap.
 
-SPARQL results (JSON, XML, CSV, TSV) are written here, term by term, so that a result can be cut at max_result_rows
-and so that TSV keeps every literal's datatype and language; RDF goes through pyoxigraph's serialisers.
+SPARQL results (JSON, XML, CSV, TSV) are written here, term by term, so that a result can be cut at
+max_result_rows and so that TSV keeps every literal's datatype and language; RDF goes through pyoxigraph's
+serialisers.
 """
 
 from __future__ import annotations
@@ -41,9 +42,14 @@ def _json_term(term: Term) -> dict[str, Any]:
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                        "predicate": _json_term(term.predicate),
-                                        "object": _json_term(term.object)}}
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
 
 
 def _xml_term(term: Term) -> str:
@@ -57,17 +63,24 @@ def _xml_term(term: Term) -> str:
         if term.datatype.value != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
-    return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-            f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+        f"</predicate><object>{_xml_term(term.object)}</object></triple>"
+    )
 
 
 def _tsv_string(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-            .replace("\t", "\\t"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
 
 
 def _tsv_term(term: Term) -> str:
-    """A term in Turtle/N-Triples form, as SPARQL TSV says: IRIs in <>, literals quoted with datatype or language."""
+    """A term in N-Triples form, as SPARQL TSV says: IRIs in <>, literals with their datatype or language."""
     if isinstance(term, NamedNode):
         return f"<{term.value}>"
     if isinstance(term, BlankNode):
@@ -101,11 +114,18 @@ def write_solutions(out: IO[bytes], fmt: Format, variables: list[str], rows: lis
             text.write(("," if n else "") + "\n" + json.dumps(binding, ensure_ascii=False))
         text.write("\n]}}\n")
     elif fmt.key == "xml":
-        text.write('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                   "\n<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>\n<results>\n")
+        text.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            "\n<head>"
+            + "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+            + "</head>\n<results>\n"
+        )
         for row in rows:
-            cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                            for v, t in zip(variables, row, strict=True) if t is not None)
+            cells = "".join(
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(variables, row, strict=True)
+                if t is not None
+            )
             text.write(f"<result>{cells}</result>\n")
         text.write("</results>\n</sparql>\n")
     elif fmt.key == "csv":
@@ -121,13 +141,15 @@ def write_solutions(out: IO[bytes], fmt: Format, variables: list[str], rows: lis
 
 
 def write_boolean(out: IO[bytes], fmt: Format, value: bool) -> None:
-    """Write an ASK result (CSV and TSV carry the bare word, as most stores do; the spec defines them for SELECT)."""
+    """Write an ASK result (CSV/TSV carry the bare word as most stores do; their spec covers SELECT only)."""
     word = "true" if value else "false"
     if fmt.key == "json":
         data = '{"head":{},"boolean":' + word + "}\n"
     elif fmt.key == "xml":
-        data = ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n")
+        data = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{word}</boolean></sparql>\n"
+        )
     else:
         data = word + "\n"
     out.write(data.encode("utf-8"))

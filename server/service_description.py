@@ -1,7 +1,7 @@
-"""The SPARQL 1.1 Service Description of /sparql: what the endpoint speaks, returns, and which graphs it holds.
+"""The SPARQL 1.1 Service Description of /sparql: what it speaks, what it returns, which graphs it holds.
 
-sd:endpoint is public_base_url + "sparql" when the operator set it (behind a proxy the request's Host is wrong),
-else the URL the request came in on.
+sd:endpoint is public_base_url + "sparql" when the operator set it (behind a proxy the request's Host is
+wrong), else the URL the request came in on.
 """
 
 from __future__ import annotations
@@ -16,8 +16,12 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 VOID_TRIPLES = NamedNode("http://rdfs.org/ns/void#triples")
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-PREFIXES = {"sd": SD, "void": "http://rdfs.org/ns/void#", "formats": "http://www.w3.org/ns/formats/",
-            "ent": "http://www.w3.org/ns/entailment/"}
+PREFIXES = {
+    "sd": SD,
+    "void": "http://rdfs.org/ns/void#",
+    "formats": "http://www.w3.org/ns/formats/",
+    "ent": "http://www.w3.org/ns/entailment/",
+}
 
 
 def _sd(name: str) -> NamedNode:
@@ -33,7 +37,7 @@ def endpoint_url() -> str:
 
 
 def service_triples(endpoint: str) -> list[Triple]:
-    """The description as triples: languages, result formats, features and the dataset with its named graphs."""
+    """The description as triples: language, result formats, features, the dataset and its named graphs."""
     from foedus.server.app import state
 
     st = state()
@@ -50,17 +54,25 @@ def service_triples(endpoint: str) -> list[Triple]:
     for fmt in (*RESULT_FORMATS, *RDF_FORMATS):
         triples.append(Triple(service, _sd("resultFormat"), NamedNode(fmt.iri)))
     dataset, default = BlankNode("dataset"), BlankNode("defaultGraph")
-    triples += [Triple(service, _sd("defaultDataset"), dataset), Triple(dataset, RDF_TYPE, _sd("Dataset")),
-                Triple(dataset, _sd("defaultGraph"), default), Triple(default, RDF_TYPE, _sd("Graph"))]
+    triples += [
+        Triple(service, _sd("defaultDataset"), dataset),
+        Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        Triple(dataset, _sd("defaultGraph"), default),
+        Triple(default, RDF_TYPE, _sd("Graph")),
+    ]
     if st.info is not None:
         total = sum(st.info.graphs.values()) + st.info.default_graph_triples
         triples.append(Triple(default, VOID_TRIPLES, Literal(str(total), datatype=XSD_INTEGER)))
         for n, (name, count) in enumerate(st.info.graphs.items()):
             named, graph = BlankNode(f"named{n}"), BlankNode(f"graph{n}")
-            triples += [Triple(dataset, _sd("namedGraph"), named), Triple(named, RDF_TYPE, _sd("NamedGraph")),
-                        Triple(named, _sd("name"), NamedNode(name)), Triple(named, _sd("graph"), graph),
-                        Triple(graph, RDF_TYPE, _sd("Graph")),
-                        Triple(graph, VOID_TRIPLES, Literal(str(count), datatype=XSD_INTEGER))]
+            triples += [
+                Triple(dataset, _sd("namedGraph"), named),
+                Triple(named, RDF_TYPE, _sd("NamedGraph")),
+                Triple(named, _sd("name"), NamedNode(name)),
+                Triple(named, _sd("graph"), graph),
+                Triple(graph, RDF_TYPE, _sd("Graph")),
+                Triple(graph, VOID_TRIPLES, Literal(str(count), datatype=XSD_INTEGER)),
+            ]
     return triples
 
 
@@ -68,15 +80,20 @@ def describe() -> Response:
     """The service description in the RDF format the client accepts (Turtle unless it asks otherwise)."""
     from foedus.server.http import check_not_modified, set_validators
 
-    fmt = negotiate(RDF_FORMATS, request.headers.get("Accept"), request.args.get("format"),
-                    "the service description")
+    fmt = negotiate(
+        RDF_FORMATS, request.headers.get("Accept"), request.args.get("format"), "the service description"
+    )
     variant = "sd-" + fmt.key
     not_modified = check_not_modified(variant)
     if not_modified is not None:
         return not_modified
     assert fmt.rdf is not None
     triples = service_triples(endpoint_url())
-    data = triples if not fmt.rdf.supports_datasets else [Quad(t.subject, t.predicate, t.object) for t in triples]
+    data = (
+        triples
+        if not fmt.rdf.supports_datasets
+        else [Quad(t.subject, t.predicate, t.object) for t in triples]
+    )
     kwargs = {"prefixes": PREFIXES} if fmt.key in ("turtle", "trig") else {}
     body = serialize(data, format=fmt.rdf, **kwargs)  # type: ignore[arg-type]
     response = Response(body, 200, content_type=fmt.content_type)

@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Protocol query operation at /sparql: GET, POST form-encoded, POST application/sparql-query.
 
-A GET without `query` returns the service description. Update requests are refused here (read-only), whatever way
-they are sent; see update.py for the operator's token-protected route.
+A GET without `query` returns the service description. Update requests are refused here (read-only), whatever
+way they are sent; see update.py for the operator's token-protected route.
 """
 
 from __future__ import annotations
@@ -21,14 +21,18 @@ UPDATE = "application/sparql-update"
 
 def _dataset(params: MultiDict[str, str]) -> Dataset:
     """The protocol dataset: every default-graph-uri and named-graph-uri, in order, without repeats."""
-    return Dataset(tuple(dict.fromkeys(params.getlist("default-graph-uri"))),
-                   tuple(dict.fromkeys(params.getlist("named-graph-uri"))))
+    return Dataset(
+        tuple(dict.fromkeys(params.getlist("default-graph-uri"))),
+        tuple(dict.fromkeys(params.getlist("named-graph-uri"))),
+    )
 
 
 def _one_query(params: MultiDict[str, str]) -> str | None:
     queries = params.getlist("query")
     if len(queries) > 1:
-        raise errors.bad_request(f"{len(queries)} `query` parameters; send exactly one", PROTOCOL + "#query-operation")
+        raise errors.bad_request(
+            f"{len(queries)} `query` parameters; send exactly one", PROTOCOL + "#query-operation"
+        )
     return queries[0] if queries else None
 
 
@@ -63,20 +67,25 @@ def sparql() -> Response:
             raise errors.read_only()
         query = _one_query(params)
         if query is None:
-            raise errors.bad_request("the form has no `query` parameter", PROTOCOL + "#query-via-post-urlencoded")
+            raise errors.bad_request(
+                "the form has no `query` parameter", PROTOCOL + "#query-via-post-urlencoded"
+            )
         return answer(query, _dataset(params), fmt_param=params.get("format"))
     if ctype == DIRECT:
         charset = request.mimetype_params.get("charset", "utf-8").lower()
         if charset not in ("utf-8", "utf8"):
             raise errors.unsupported_media_type(f"{ctype}; charset={charset}")
         if "query" in args:
-            raise errors.bad_request("a direct POST carries the query in its body, not also in `query`",
-                                     PROTOCOL + "#query-via-post-direct")
+            raise errors.bad_request(
+                "a direct POST carries the query in its body, not also in `query`",
+                PROTOCOL + "#query-via-post-direct",
+            )
         try:
             query = request.get_data(cache=False).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise errors.bad_request(f"the body is not UTF-8 (byte {exc.start})",
-                                     PROTOCOL + "#query-via-post-direct") from None
+            raise errors.bad_request(
+                f"the body is not UTF-8 (byte {exc.start})", PROTOCOL + "#query-via-post-direct"
+            ) from None
         return answer(query, _dataset(args), fmt_param=args.get("format"))
     if ctype == UPDATE:
         raise errors.read_only()

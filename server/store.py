@@ -1,4 +1,4 @@
-"""Load the data the server answers from, once at start-up: a release (foedus.nq + release.json) or any RDF files."""
+"""Load the data the server answers from, once at start-up: a release (foedus.nq, release.json) or files."""
 
 from __future__ import annotations
 
@@ -41,23 +41,31 @@ def _mtime(path: Path) -> datetime:
 
 
 def load_release_store(release_dir: Path) -> tuple[Store, ReleaseInfo]:
-    """Load `foedus.nq` of a release (e.g. releases/latest) into an in-memory store; version from release.json."""
+    """Load a release's `foedus.nq` (e.g. releases/latest) into a memory store; version from release.json."""
     release_dir = Path(release_dir)
     nq, meta_path = release_dir / "foedus.nq", release_dir / "release.json"
     if not nq.is_file() or not meta_path.is_file():
-        raise ConfigError("no release here (need foedus.nq and release.json); run `foedus build` first, "
-                          "or `foedus serve FILE...` to serve other files", where=str(release_dir))
+        raise ConfigError(
+            "no release here (need foedus.nq and release.json); run `foedus build` first, "
+            "or `foedus serve FILE...` to serve other files",
+            where=str(release_dir),
+        )
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise SourceError(f"release.json is not JSON: {exc.msg}",
-                          where=f"{meta_path}:{exc.lineno}:{exc.colno}") from None
+        raise SourceError(
+            f"release.json is not JSON: {exc.msg}", where=f"{meta_path}:{exc.lineno}:{exc.colno}"
+        ) from None
     store = Store()
     _load(store, nq, RdfFormat.N_QUADS, None)
     graphs, default = _count_graphs(store)
-    info = ReleaseInfo(version=str(meta.get("version") or release_dir.resolve().name),
-                       last_modified=_mtime(meta_path), graphs=graphs, default_graph_triples=default,
-                       source=str(release_dir.resolve()))
+    info = ReleaseInfo(
+        version=str(meta.get("version") or release_dir.resolve().name),
+        last_modified=_mtime(meta_path),
+        graphs=graphs,
+        default_graph_triples=default,
+        source=str(release_dir.resolve()),
+    )
     return store, info
 
 
@@ -72,19 +80,25 @@ def _load(store: Store, path: Path, fmt: RdfFormat, graph: NamedNode | None) -> 
 
 
 def load_files_store(paths: list[Path]) -> tuple[Store, ReleaseInfo]:
-    """Load any RDF files; N-Quads and TriG keep their named graphs, a triples file becomes the graph of its file: IRI."""
+    """Load RDF files; N-Quads/TriG keep their named graphs; a triples file becomes its file: IRI's graph."""
     store = Store()
     digest = hashlib.sha256()
     for path in paths:
         path = Path(path).resolve()
         fmt = RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
         if fmt is None:
-            raise ConfigError("unknown RDF file extension; use .nq .trig .nt .ttl .rdf .jsonld .n3",
-                              where=str(path))
+            raise ConfigError(
+                "unknown RDF file extension; use .nq .trig .nt .ttl .rdf .jsonld .n3", where=str(path)
+            )
         _load(store, path, fmt, None if fmt.supports_datasets else NamedNode(path.as_uri()))
         digest.update(path.read_bytes())
     graphs, default = _count_graphs(store)
     newest = max((_mtime(Path(p)) for p in paths), default=datetime.now(tz=UTC))
-    info = ReleaseInfo(version="files-" + digest.hexdigest()[:12], last_modified=newest, graphs=graphs,
-                       default_graph_triples=default, source=" ".join(str(p) for p in paths))
+    info = ReleaseInfo(
+        version="files-" + digest.hexdigest()[:12],
+        last_modified=newest,
+        graphs=graphs,
+        default_graph_triples=default,
+        source=" ".join(str(p) for p in paths),
+    )
     return store, info

@@ -1,7 +1,8 @@
 """`/update`: SPARQL Update for the operator only, and only when update_token is set (Bearer auth).
 
-Registered by create_app only when the operator configured a token; the query endpoint stays read-only either way.
-Updates run in the worker's process without the query timeout: the operator is trusted, the public is not.
+Registered by create_app only when the operator configured a token; the query endpoint stays read-only either
+way. Updates run in the worker's process without the query timeout: the operator is trusted, the public is
+not.
 """
 
 from __future__ import annotations

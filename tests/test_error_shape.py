@@ -1,4 +1,4 @@
-"""Every error the server sends has one shape: {"error": {"status", "title", "detail", "spec"}}, or its HTML/text."""
+"""Every server error has one shape: {"error": {"status", "title", "detail", "spec"}}, or its HTML/text."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from pyoxigraph import Store
-
 from foedus.server import errors
 from foedus.server.app import create_app
+from pyoxigraph import Store
+
 from foedus.settings import load_settings
 
 HELPERS = [

@@ -1,8 +1,9 @@
 """The W3C SPARQL 1.1 Protocol, result-format and service-description tests that apply to a read-only service.
 
-Driven from our own manifest-like files in tests/fixtures/server/ (protocol-cases.json, results-cases.json), which
-restate the W3C tests (w3c/rdf-tests, sparql/sparql11/...) in our words; server/README.md lists those that do not
-apply. Every protocol case runs twice: through Flask's test client and over HTTP against a real gunicorn server.
+Driven from our own manifest-like files in tests/fixtures/server/ (protocol-cases.json, results-cases.json),
+which restate the W3C tests (w3c/rdf-tests, sparql/sparql11/...) in our words; server/README.md lists those
+that do not apply. Every protocol case runs twice: through Flask's test client and over HTTP against a real
+gunicorn server.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
+from foedus.server.app import create_app
+from foedus.server.store import load_files_store
 from pyoxigraph import DefaultGraph, RdfFormat, Store
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, Namespace
 from test_server_live import running_server
 
-from foedus.server.app import create_app
-from foedus.server.store import load_files_store
 from foedus.settings import load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "server"
@@ -36,8 +37,14 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 BOOLEAN_TYPES = {"application/sparql-results+json", "application/sparql-results+xml"}
 TABULAR_TYPES = BOOLEAN_TYPES | {"text/csv", "text/tab-separated-values"}
-RDF_TYPES = {"text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json",
-             "application/trig", "application/n-quads"}
+RDF_TYPES = {
+    "text/turtle",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/ld+json",
+    "application/trig",
+    "application/n-quads",
+}
 
 
 def _app(path: Path) -> Flask:
@@ -119,7 +126,8 @@ def _normalise_bnodes(text: str) -> str:
 @pytest.mark.parametrize("case", RESULTS, ids=["+".join(c["w3c"]) for c in RESULTS])
 def test_result_format(results_app: Flask, case: dict[str, Any]) -> None:
     response = results_app.test_client().get(
-        "/sparql?" + urllib.parse.urlencode({"query": case["query"], "format": case["format"]}))
+        "/sparql?" + urllib.parse.urlencode({"query": case["query"], "format": case["format"]})
+    )
     assert response.status_code == 200, response.data
     text = _normalise_bnodes(response.data.decode("utf-8"))
     if case["format"] == "csv":
@@ -145,17 +153,21 @@ def test_result_format(results_app: Flask, case: dict[str, Any]) -> None:
 
 
 def test_xml_results_round_trip(results_app: Flask) -> None:
-    """The XML format carries the same datatypes and languages as JSON (not a W3C test; a consistency check)."""
+    """XML carries the same datatypes and languages as JSON (a consistency check, not a W3C test)."""
     query = "SELECT ?o WHERE { <http://example.org/results/s2> ?p ?o }"
-    response = results_app.test_client().get("/sparql?" + urllib.parse.urlencode({"query": query, "format": "xml"}))
+    response = results_app.test_client().get(
+        "/sparql?" + urllib.parse.urlencode({"query": query, "format": "xml"})
+    )
     root = ElementTree.fromstring(response.data)
     ns = {"r": "http://www.w3.org/2005/sparql-results#"}
     literals = root.findall(".//r:literal", ns)
-    assert {lit.get("datatype") or lit.get("{http://www.w3.org/XML/1998/namespace}lang") for lit in literals} == {
-        "http://www.w3.org/2001/XMLSchema#integer", "fr"}
+    assert {
+        lit.get("datatype") or lit.get("{http://www.w3.org/XML/1998/namespace}lang") for lit in literals
+    } == {"http://www.w3.org/2001/XMLSchema#integer", "fr"}
 
 
 # Service description: has-endpoint-triple, returns-rdf, conforms-to-schema.
+
 
 def _description(app: Flask, accept: str, base_url: str = "http://localhost/") -> Graph:
     response = app.test_client().get("/sparql", headers={"Accept": accept}, base_url=base_url)
@@ -200,7 +212,8 @@ def test_sd_conforms_to_schema(protocol_app: Flask) -> None:
 
 def test_sd_endpoint_uses_public_base_url() -> None:
     store, info = load_files_store([FIXTURES / "protocol-data.trig"])
-    app = create_app(load_settings().replace(workers=1, public_base_url="https://foedus.example.org/"), store,
-                     info=info)
+    app = create_app(
+        load_settings().replace(workers=1, public_base_url="https://foedus.example.org/"), store, info=info
+    )
     graph = _description(app, "text/turtle", "http://10.0.0.5:8000/")
     assert (None, SD.endpoint, URIRef("https://foedus.example.org/sparql")) in graph

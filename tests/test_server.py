@@ -1,4 +1,4 @@
-"""The server through Flask's test client: negotiation, datasets, refusals, caching, CORS, update route, loading."""
+"""The server through Flask's test client: negotiation, datasets, refusals, caching, CORS, update, loading."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from pyoxigraph import Store
-from werkzeug.test import TestResponse
-
-from foedus.errors import ConfigError
 from foedus.server import errors
 from foedus.server.app import create_app
 from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
 from foedus.server.query_exec import Dataset, EmbeddedBackend, Limits, execute, prepare
 from foedus.server.store import load_files_store, load_release_store
+from pyoxigraph import Store
+from werkzeug.test import TestResponse
+
+from foedus.errors import ConfigError
 from foedus.settings import Settings, load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "server"
@@ -39,8 +39,12 @@ def app() -> Flask:
     return make_app(max_result_rows=100)
 
 
-def get(app: Flask, query: str, headers: dict[str, str] | None = None, **params: str | list[str]) -> TestResponse:
-    pairs = [("query", query)] + [(k, v) for k, vs in params.items() for v in ([vs] if isinstance(vs, str) else vs)]
+def get(
+    app: Flask, query: str, headers: dict[str, str] | None = None, **params: str | list[str]
+) -> TestResponse:
+    pairs = [("query", query)] + [
+        (k, v) for k, vs in params.items() for v in ([vs] if isinstance(vs, str) else vs)
+    ]
     return app.test_client().get("/sparql?" + urllib.parse.urlencode(pairs), headers=headers or {})
 
 
@@ -49,7 +53,8 @@ def count(response: TestResponse) -> int:
     return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"])
 
 
-# Datasets -------------------------------------------------------------------------------------------------------
+# Datasets --------------------------------------------------------------------------------------------------
+
 
 def test_default_graph_is_the_union_of_all_graphs(app: Flask) -> None:
     assert count(get(app, COUNT)) == 25
@@ -83,14 +88,21 @@ def test_release_store_reads_version(tmp_path: Path) -> None:
     release = tmp_path / "0.1.0+0123456789ab"
     release.mkdir()
     (release / "foedus.nq").write_bytes(ALLIANCES.read_bytes())
-    (release / "release.json").write_text((FIXTURES / "release.json").read_text(encoding="utf-8"), encoding="utf-8")
+    (release / "release.json").write_text(
+        (FIXTURES / "release.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (tmp_path / "latest").symlink_to(release.name)
     store, info = load_release_store(tmp_path / "latest")
     assert info.version == "0.1.0+0123456789ab" and len(store) == 25
     app = create_app(settings(releases=tmp_path))
     health = app.test_client().get("/healthz")
-    assert health.json == {"status": "ok", "mode": "embedded", "version": "0.1.0+0123456789ab",
-                           "named_graphs": 4, "triples": 25}
+    assert health.json == {
+        "status": "ok",
+        "mode": "embedded",
+        "version": "0.1.0+0123456789ab",
+        "named_graphs": 4,
+        "triples": 25,
+    }
     assert "0.1.0+0123456789ab" in get(app, "ASK {}").headers["ETag"]
 
 
@@ -99,55 +111,75 @@ def test_missing_release_is_a_config_error(tmp_path: Path) -> None:
         create_app(settings(releases=tmp_path))
 
 
-# Formats and negotiation ----------------------------------------------------------------------------------------
+# Formats and negotiation -----------------------------------------------------------------------------------
 
 SELECT = "SELECT ?s WHERE { ?s a <https://w3id.org/foedus/ontology/Alliance> }"
 CONSTRUCT = "CONSTRUCT WHERE { ?s a <https://w3id.org/foedus/ontology/Alliance> }"
 
 
-@pytest.mark.parametrize(("accept", "media"), [
-    (None, "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("application/json", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("text/*;q=0.8, application/sparql-results+json;q=0.1", "text/csv"),
-    ("text/tab-separated-values, */*;q=0.1", "text/tab-separated-values"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        (None, "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("text/*;q=0.8, application/sparql-results+json;q=0.1", "text/csv"),
+        ("text/tab-separated-values, */*;q=0.1", "text/tab-separated-values"),
+    ],
+)
 def test_select_negotiation(app: Flask, accept: str | None, media: str) -> None:
     response = get(app, SELECT, {"Accept": accept} if accept else None)
     assert response.status_code == 200 and response.mimetype == media
     assert response.headers["Vary"] == "Accept"
 
 
-@pytest.mark.parametrize(("accept", "media"), [
-    (None, "text/turtle"),
-    ("application/n-triples", "application/n-triples"),
-    ("application/rdf+xml", "application/rdf+xml"),
-    ("application/ld+json", "application/ld+json"),
-    ("application/trig", "application/trig"),
-    ("application/n-quads", "application/n-quads"),
-    ("application/n-quads;q=0.2, text/turtle;q=0.4", "text/turtle"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        (None, "text/turtle"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/trig", "application/trig"),
+        ("application/n-quads", "application/n-quads"),
+        ("application/n-quads;q=0.2, text/turtle;q=0.4", "text/turtle"),
+    ],
+)
 def test_construct_negotiation(app: Flask, accept: str | None, media: str) -> None:
     response = get(app, CONSTRUCT, {"Accept": accept} if accept else None)
     assert response.status_code == 200 and response.mimetype == media
     assert b"https://w3id.org/foedus/id/alliance/nato" in response.data
 
 
-@pytest.mark.parametrize(("fmt", "media"), [("json", "application/sparql-results+json"), ("csv", "text/csv"),
-                                            ("tsv", "text/tab-separated-values"),
-                                            ("xml", "application/sparql-results+xml")])
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+        ("xml", "application/sparql-results+xml"),
+    ],
+)
 def test_format_parameter_wins_over_accept(app: Flask, fmt: str, media: str) -> None:
     response = get(app, SELECT, {"Accept": "application/sparql-results+json"}, format=fmt)
     assert response.mimetype == media
 
 
-@pytest.mark.parametrize(("fmt", "media"), [("turtle", "text/turtle"), ("json-ld", "application/ld+json"),
-                                            ("rdf+xml", "application/rdf+xml"), ("nt", "application/n-triples"),
-                                            ("trig", "application/trig"), ("nquads", "application/n-quads")])
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("turtle", "text/turtle"),
+        ("json-ld", "application/ld+json"),
+        ("rdf+xml", "application/rdf+xml"),
+        ("nt", "application/n-triples"),
+        ("trig", "application/trig"),
+        ("nquads", "application/n-quads"),
+    ],
+)
 def test_format_parameter_for_graphs(app: Flask, fmt: str, media: str) -> None:
     assert get(app, CONSTRUCT, format=fmt).mimetype == media
 
@@ -175,23 +207,32 @@ def test_tsv_keeps_datatypes_and_languages(app: Flask) -> None:
     assert '"1949-04-04"^^<http://www.w3.org/2001/XMLSchema#date>' in lines
     assert '"32"^^<http://www.w3.org/2001/XMLSchema#integer>' in lines
     assert '"North Atlantic Treaty Organization"@en' in lines
-    assert any(line.startswith('"Article 5: \\"an armed') and "\\t" in line and "\\n" in line for line in lines)
+    assert any(
+        line.startswith('"Article 5: \\"an armed') and "\\t" in line and "\\n" in line for line in lines
+    )
 
 
 def test_plain_literals_stay_plain_in_json(app: Flask) -> None:
-    query = "SELECT ?l WHERE { <https://w3id.org/foedus/id/alliance/atop-1055> <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    query = (
+        "SELECT ?l WHERE { <https://w3id.org/foedus/id/alliance/atop-1055> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
     binding = json.loads(get(app, query).data)["results"]["bindings"][0]["l"]
     assert binding == {"type": "literal", "value": "ATOP 1055"}
 
 
-# Protocol bindings ----------------------------------------------------------------------------------------------
+# Protocol bindings -----------------------------------------------------------------------------------------
+
 
 def test_post_form_and_direct(app: Flask) -> None:
     client = app.test_client()
     form = client.post("/sparql", data={"query": COUNT, "default-graph-uri": CURATED})
     assert count(form) == 9
-    direct = client.post(f"/sparql?default-graph-uri={urllib.parse.quote(CURATED)}", data=COUNT,
-                         content_type="application/sparql-query")
+    direct = client.post(
+        f"/sparql?default-graph-uri={urllib.parse.quote(CURATED)}",
+        data=COUNT,
+        content_type="application/sparql-query",
+    )
     assert count(direct) == 9
 
 
@@ -203,7 +244,9 @@ def test_malformed_query_gives_parser_message_and_position(app: Flask) -> None:
 
 
 def test_direct_post_with_query_parameter_too_is_400(app: Flask) -> None:
-    response = app.test_client().post("/sparql?query=ASK%7B%7D", data="ASK {}", content_type="application/sparql-query")
+    response = app.test_client().post(
+        "/sparql?query=ASK%7B%7D", data="ASK {}", content_type="application/sparql-query"
+    )
     assert response.status_code == 400
 
 
@@ -212,7 +255,9 @@ def test_empty_form_is_400(app: Flask) -> None:
 
 
 def test_non_utf8_body_is_400(app: Flask) -> None:
-    response = app.test_client().post("/sparql", data=b"ASK { \xff }", content_type="application/sparql-query")
+    response = app.test_client().post(
+        "/sparql", data=b"ASK { \xff }", content_type="application/sparql-query"
+    )
     assert response.status_code == 400
 
 
@@ -221,18 +266,27 @@ def test_long_get_is_413() -> None:
     assert get(app, "ASK {" + " " * 200 + "}").status_code == 413
 
 
-# Refusals --------------------------------------------------------------------------------------------------------
+# Refusals --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("update", ["INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
-                                    "LOAD <http://example.org/data.ttl>", "CLEAR ALL",
-                                    "PREFIX e: <http://e/> DELETE WHERE { ?s e:p ?o }"])
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+        "PREFIX e: <http://e/> DELETE WHERE { ?s e:p ?o }",
+    ],
+)
 def test_update_is_refused_every_way(app: Flask, update: str) -> None:
     client = app.test_client()
-    for response in (get(app, update),
-                     client.get("/sparql?" + urllib.parse.urlencode({"update": update})),
-                     client.post("/sparql", data={"update": update}),
-                     client.post("/sparql", data={"query": update}),
-                     client.post("/sparql", data=update, content_type="application/sparql-update")):
+    for response in (
+        get(app, update),
+        client.get("/sparql?" + urllib.parse.urlencode({"update": update})),
+        client.post("/sparql", data={"update": update}),
+        client.post("/sparql", data={"query": update}),
+        client.post("/sparql", data=update, content_type="application/sparql-update"),
+    ):
         assert response.status_code == 403
         assert response.json["error"]["title"] == "Read-only endpoint"  # type: ignore[index]
     assert count(get(app, COUNT)) == 25
@@ -243,7 +297,9 @@ def test_service_outside_allowlist_is_refused_before_it_runs(app: Flask) -> None
     response = get(app, query)
     assert response.status_code == 403 and "service_allowlist" in response.json["error"]["detail"]  # type: ignore
     assert get(app, "SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }").status_code == 403
-    prefixed = "PREFIX w: <https://query.wikidata.org/> SELECT * WHERE { SERVICE SILENT w:sparql { ?s ?p ?o } }"
+    prefixed = (
+        "PREFIX w: <https://query.wikidata.org/> SELECT * WHERE { SERVICE SILENT w:sparql { ?s ?p ?o } }"
+    )
     assert get(app, prefixed).status_code == 403
 
 
@@ -257,7 +313,9 @@ def test_allowlisted_service_passes_the_check() -> None:
 
 def test_timeout_through_the_test_client() -> None:
     app = make_app(query_timeout=0.5)
-    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"
+    )
     response = get(app, query)
     assert response.status_code == 503 and response.json["error"]["title"] == "Query timeout"  # type: ignore
     assert count(get(app, COUNT)) == 25
@@ -275,12 +333,19 @@ def test_row_cap_truncates_with_header() -> None:
 
 def test_execute_is_callable_by_other_blueprints() -> None:
     store, _ = load_files_store([ALLIANCES])
-    outcome = execute(EmbeddedBackend(store), "SELECT ?s WHERE { ?s a ?t }", "SELECT", RESULT_FORMATS[2],
-                      Dataset(), Limits(timeout=10, max_rows=100))
+    outcome = execute(
+        EmbeddedBackend(store),
+        "SELECT ?s WHERE { ?s a ?t }",
+        "SELECT",
+        RESULT_FORMATS[2],
+        Dataset(),
+        Limits(timeout=10, max_rows=100),
+    )
     assert outcome.rows == 2 and outcome.body.startswith(b"s\r\n") and not outcome.truncated
 
 
-# HTTP: caching, CORS, health -------------------------------------------------------------------------------------
+# HTTP: caching, CORS, health -------------------------------------------------------------------------------
+
 
 def test_etag_and_last_modified_give_304(app: Flask) -> None:
     first = get(app, SELECT)
@@ -298,15 +363,18 @@ def test_cors(app: Flask) -> None:
     response = get(app, SELECT, {"Origin": "https://example.org"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "ETag" in response.headers["Access-Control-Expose-Headers"]
-    preflight = app.test_client().options("/sparql", headers={"Origin": "https://example.org",
-                                                              "Access-Control-Request-Method": "POST"})
+    preflight = app.test_client().options(
+        "/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 200 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
 def test_cors_origin_list() -> None:
     app = make_app(cors_origins="https://a.example https://b.example")
-    assert get(app, SELECT, {"Origin": "https://b.example"}).headers["Access-Control-Allow-Origin"] == \
-        "https://b.example"
+    assert (
+        get(app, SELECT, {"Origin": "https://b.example"}).headers["Access-Control-Allow-Origin"]
+        == "https://b.example"
+    )
     assert "Access-Control-Allow-Origin" not in get(app, SELECT, {"Origin": "https://c.example"}).headers
 
 
@@ -315,7 +383,8 @@ def test_healthz(app: Flask) -> None:
     assert response.status_code == 200 and response.json["status"] == "ok"  # type: ignore[index]
 
 
-# The operator's update route -------------------------------------------------------------------------------------
+# The operator's update route -------------------------------------------------------------------------------
+
 
 def test_no_update_route_without_token(app: Flask) -> None:
     assert app.test_client().post("/update", data={"update": "CLEAR ALL"}).status_code == 404
@@ -326,11 +395,17 @@ def test_update_route_needs_the_bearer_token() -> None:
     client = app.test_client()
     insert = "INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/b> <http://e/c> } }"
     assert client.post("/update", data={"update": insert}).status_code == 401
-    assert client.post("/update", data={"update": insert}, headers={"Authorization": "Bearer wrong"}).status_code \
+    assert (
+        client.post("/update", data={"update": insert}, headers={"Authorization": "Bearer wrong"}).status_code
         == 401
+    )
     etag = get(app, COUNT).headers["ETag"]
-    done = client.post("/update", data=insert, content_type="application/sparql-update",
-                       headers={"Authorization": "Bearer s3cret"})
+    done = client.post(
+        "/update",
+        data=insert,
+        content_type="application/sparql-update",
+        headers={"Authorization": "Bearer s3cret"},
+    )
     assert done.status_code == 200
     after = get(app, COUNT)
     assert count(after) == 26 and after.headers["ETag"] != etag

@@ -39,11 +39,20 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(files: list[Path], workers: int = 2, **settings: str) -> Iterator[str]:
-    """Run `foedus serve FILES` on a free port with FOEDUS_* settings; yield its base URL; stop it afterwards."""
+    """Run `foedus serve FILES` on a free port with FOEDUS_* settings; yield its URL; stop it afterwards."""
     port = free_port()
     env = {**os.environ, **{f"FOEDUS_{k.upper()}": v for k, v in settings.items()}}
-    cmd = [sys.executable, "-m", "foedus.cli", "serve", *map(str, files), "--port", str(port),
-           "--workers", str(workers)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "foedus.cli",
+        "serve",
+        *map(str, files),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -134,7 +143,9 @@ def test_construct_formats(server: str, fmt: str) -> None:
     if media == "application/ld+json":
         assert len(json.loads(data)) == 2
     else:
-        graph = Graph().parse(data=data, format={"text/turtle": "turtle", "application/rdf+xml": "xml"}[media])
+        graph = Graph().parse(
+            data=data, format={"text/turtle": "turtle", "application/rdf+xml": "xml"}[media]
+        )
         assert len(graph) == 2
 
 
@@ -152,8 +163,10 @@ def test_row_cap_truncates_and_says_so(server: str) -> None:
     assert len(body["results"]["bindings"]) == 10
 
 
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . "
-           "?p ?q ?r . ?t ?u ?v }")
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . "
+    "?p ?q ?r . ?t ?u ?v }"
+)
 
 
 def test_timeout_stops_the_query_while_others_get_answers(server: str) -> None:
@@ -217,13 +230,22 @@ def _listeners(base: str) -> list[int]:
 
 
 def _children_of_test(entry: Path) -> set[int]:
-    return {int(entry.name)} if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == os.getpid() \
+    return (
+        {int(entry.name)}
+        if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == os.getpid()
         else set()
+    )
 
 
 def test_serve_refuses_missing_release(tmp_path: Path) -> None:
     env = {**os.environ, "FOEDUS_RELEASES": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "foedus.cli", "serve", "--port", str(free_port())],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "foedus.cli", "serve", "--port", str(free_port())],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "foedus: error:" in result.stderr and "foedus build" in result.stderr

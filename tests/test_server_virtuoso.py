@@ -1,7 +1,8 @@
 """Remote mode against a real Virtuoso (Debian's virtuoso-opensource) started on loopback for these tests.
 
-The test writes its own virtuoso.ini (temp dir, free ports), publishes a release into it by the Graph Store Protocol
-and by SPARQL Update (`foedus publish`'s two ways), then answers queries from it through our server, and stops it.
+The test writes its own virtuoso.ini (temp dir, free ports), publishes a release into it by the Graph Store
+Protocol and by SPARQL Update (`foedus publish`'s two ways), then answers queries from it through our server,
+and stops it.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from foedus.server.app import create_app
+from foedus.server.remote import publish_release
 from SPARQLWrapper import JSON, TSV, SPARQLWrapper
 from test_server_live import ALLIANCES, FIXTURES, free_port, running_server
 
-from foedus.server.app import create_app
-from foedus.server.remote import publish_release
 from foedus.settings import Settings, load_settings
 
 pytestmark = pytest.mark.virtuoso
@@ -59,14 +60,18 @@ MaxQueryExecutionTime = 60
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh Virtuoso on free loopback ports (user dba/dba); yields its HTTP base URL; stopped afterwards."""
+    """A fresh Virtuoso on free loopback ports (user dba/dba); yields its HTTP URL; stopped afterwards."""
     binary = shutil.which("virtuoso-t")
     assert binary, "virtuoso-t is missing: `apt-get install virtuoso-opensource` (make test does it)"
     home = tmp_path_factory.mktemp("virtuoso")
     http = free_port()
     (home / "virtuoso.ini").write_text(INI.format(d=home, sql=free_port(), http=http), encoding="utf-8")
-    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(home / "virtuoso.ini")], cwd=home,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(home / "virtuoso.ini")],
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{http}"
     try:
         deadline = time.monotonic() + 120
@@ -100,8 +105,9 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def remote(base: str, **changes: object) -> Settings:
-    return load_settings().replace(workers=1, remote_endpoint=base + "/sparql", remote_user="dba",
-                                   remote_password="dba", **changes)
+    return load_settings().replace(
+        workers=1, remote_endpoint=base + "/sparql", remote_user="dba", remote_password="dba", **changes
+    )
 
 
 def ask_count(base: str, graph: str) -> int:
@@ -134,17 +140,23 @@ def test_remote_mode_answers_through_our_endpoint(virtuoso: str, release: Path) 
     publish_release(remote(virtuoso, remote_graph_store=virtuoso + "/sparql-graph-crud-auth"), release)
     app = create_app(remote(virtuoso))
     client = app.test_client()
-    query = (f"SELECT ?label WHERE {{ GRAPH <{CURATED}> {{ <https://w3id.org/foedus/id/alliance/nato> "
-             "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }")
+    query = (
+        f"SELECT ?label WHERE {{ GRAPH <{CURATED}> {{ <https://w3id.org/foedus/id/alliance/nato> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }"
+    )
     tsv = client.get("/sparql", query_string={"query": query, "format": "tsv"})
     assert tsv.status_code == 200
     assert '"North Atlantic Treaty Organization"@en' in tsv.data.decode()
-    construct = client.get("/sparql", query_string={
-        "query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{CURATED}> {{ ?s ?p ?o }} }}"},
-        headers={"Accept": "application/n-triples"})
+    construct = client.get(
+        "/sparql",
+        query_string={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{CURATED}> {{ ?s ?p ?o }} }}"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert construct.status_code == 200 and len(construct.data.splitlines()) == 9
-    dataset = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
-                                                  "default-graph-uri": CURATED})
+    dataset = client.get(
+        "/sparql",
+        query_string={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "default-graph-uri": CURATED},
+    )
     assert json.loads(dataset.data)["results"]["bindings"][0]["n"]["value"] == "9"
     bad = client.get("/sparql", query_string={"query": "SELECT * {"})
     assert bad.status_code == 400 and "Virtuoso" in bad.json["error"]["detail"]  # type: ignore[index]
