@@ -137,6 +137,12 @@ def duplicate_label(loaded: OntologySet) -> list[Problem]:
                                lambda row: f"label \"{row['label']}\" is shared by {row['shared']}")
 
 
+def duplicate_notation(loaded: OntologySet) -> list[Problem]:
+    """No two fo: terms of one sort share a skos:notation (importers map codes to classes by it)."""
+    return run_violation_query("duplicate-notation", loaded,
+                               lambda row: f"notation \"{row['notation']}\" is also that of {row['other']}")
+
+
 def missing_is_defined_by(loaded: OntologySet) -> list[Problem]:
     """Every fo: term names the ontology that defines it with rdfs:isDefinedBy."""
     return run_violation_query("missing-is-defined-by", loaded,
@@ -274,7 +280,8 @@ def _classification(world: Any, individual: str, cls_iri: str, wanted: bool,
 # ---------------------------------------------------------------- all together
 
 QUALITY_RULES: tuple[Callable[[OntologySet], list[Problem]], ...] = (
-    missing_label, missing_definition, duplicate_label, missing_is_defined_by, missing_ontology_metadata,
+    missing_label, missing_definition, duplicate_label, duplicate_notation, missing_is_defined_by,
+    missing_ontology_metadata,
 )
 
 

@@ -34,6 +34,8 @@ RULES = [
     (check.missing_label, GOOD_TERM, GOOD_TERM.replace('rdfs:label "pact"@en ;', 'rdfs:label "pact"@de ;')),
     (check.missing_definition, GOOD_TERM, GOOD_TERM.replace('skos:definition "A test term."@en ;', "")),
     (check.duplicate_label, GOOD_TERM, GOOD_TERM.replace('"pact"@en', '"Defence Pact"@en')),
+    (check.duplicate_notation, GOOD_TERM + 'fo:Pact skos:notation "pact" .',
+     GOOD_TERM + 'fo:Pact skos:notation "defense" .'),
     (check.missing_is_defined_by, GOOD_TERM,
      GOOD_TERM.replace("rdfs:isDefinedBy <https://w3id.org/foedus/ontology>", 'rdfs:comment "none"')),
     (check.missing_ontology_metadata, "",
