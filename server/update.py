@@ -12,6 +12,7 @@ import hmac
 from flask import Blueprint, Response, jsonify, request
 from foedus.server import errors
 from foedus.server.errors import PROTOCOL
+from foedus.server.query_exec import reset_helper
 
 bp = Blueprint("update", __name__)
 
@@ -58,6 +59,7 @@ def update() -> Response:
         except OSError as exc:
             raise errors.query_failed(f"the update failed: {exc}") from None
         st.generation += 1
+        reset_helper()  # the helper's copy of the store predates this update
     else:
         from foedus.server.remote import remote_update
 
