@@ -277,6 +277,16 @@ def _classification(world: Any, individual: str, cls_iri: str, wanted: bool,
     return [Problem("fixture-classification", individual, display(fixture), f"{verb} inferred a {cls_iri}")]
 
 
+def dl_profile(loaded: OntologySet) -> list[Problem]:
+    """Core, extensions and extras together are OWL 2 DL (OWL API profile check: hasParty stays simple)."""
+    from foedus.ontology.profile import dl_profile_violations
+
+    with tempfile.TemporaryDirectory(prefix="foedus-profile-") as tmp:
+        violations = dl_profile_violations(loaded.merged, Path(tmp))
+    return [Problem("owl2-dl-profile", iri or ONTOLOGY_BASE, loaded.origin(iri) if iri else "",
+                    f"{kind}: {text}") for kind, iri, text in violations]
+
+
 # ---------------------------------------------------------------- all together
 
 QUALITY_RULES: tuple[Callable[[OntologySet], list[Problem]], ...] = (
@@ -299,5 +309,6 @@ def check_ontology(extra: list[Path] | None = None, *, core: Path | None = None,
         problems += rule(loaded)
     problems += undeclared_terms(loaded.declared(), repository_files() if scan is None else scan)
     if reason:
+        problems += dl_profile(loaded)
         problems += reasoning_problems(loaded, fixture or fixture_path())
     return problems

@@ -147,3 +147,19 @@ def test_ontology_header() -> None:
     assert graph.value(onto, URIRef("http://purl.org/dc/terms/license")) == URIRef(
         "https://creativecommons.org/licenses/by/4.0/")
     assert (None, OWL.imports, None) not in graph
+
+
+def test_dl_profile_passes_on_the_repository_ontology() -> None:
+    from foedus.ontology.check import dl_profile
+
+    assert dl_profile(load_ontology_set()) == []
+
+
+def test_dl_profile_fails_when_has_party_gets_a_chain(tmp_path: Path) -> None:
+    """A property chain makes fo:hasParty non-simple, and its cardinality restrictions leave OWL 2 DL."""
+    from foedus.ontology.check import dl_profile
+
+    extra = write(tmp_path, "chain.ttl", "fo:hasParty owl:propertyChainAxiom ( fo:hasPhase fo:hasParty ) .\n")
+    problems = dl_profile(load_ontology_set(extra=[extra]))
+    assert problems and {p.rule for p in problems} == {"owl2-dl-profile"}
+    assert any("NonSimpleProperty" in p.message and p.term == str(FO.hasParty) for p in problems)
