@@ -10,6 +10,7 @@ before the result is complete. Keeping the helper between queries saves the fork
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import os
@@ -208,12 +209,24 @@ def _helper_loop(backend: Backend, requests: int, replies: int) -> None:
         os._exit(status)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this helper if its worker dies (so a runaway query cannot outlive its worker)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the helper still exits when it next reads its closed pipe
+    if os.getppid() != parent:
+        os._exit(0)
+
+
 def _spawn(backend: Backend) -> _Helper:
     """Fork a helper from this worker; it keeps only its two pipe ends (no client sockets, no listener)."""
     to_child_r, to_child_w = os.pipe()
     from_child_r, from_child_w = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the helper leaves through os._exit
+        _die_with_parent(parent)
         keep = sorted((to_child_r, from_child_w))
         os.closerange(3, keep[0])
         os.closerange(keep[0] + 1, keep[1])
