@@ -26,7 +26,7 @@ VENDOR: dict[str, str] = {
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
     "vis-timeline-graph2d.min.js": "vis-timeline/standalone/umd/vis-timeline-graph2d.min.js",
-    "vis-timeline-graph2d.min.css": "vis-timeline/standalone/vis-timeline-graph2d.min.css",
+    "vis-timeline-graph2d.min.css": "vis-timeline/styles/vis-timeline-graph2d.min.css",
     "vis-network.min.js": "vis-network/standalone/umd/vis-network.min.js",
     "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
 }

@@ -26,9 +26,13 @@
           return { id: i.id, group: i.group, start: i.start, end: i.end, content: i.source,
                    className: i.className + (i.open ? " open" : ""), title: i.title, type: "range" };
         }));
+        var first = data.items.reduce(function (m, i) { return i.start < m ? i.start : m; }, data.items[0].start);
+        var last = data.items.reduce(function (m, i) { return i.end > m ? i.end : m; }, data.items[0].end);
+        var span = Date.parse(last) - Date.parse(first);
         var options = { stack: true, groupOrder: "order", orientation: "top", zoomKey: "ctrlKey",
-                        maxHeight: el.classList.contains("big") ? undefined : 520, margin: { item: 2 },
-                        tooltip: { followMouse: true } };
+                        margin: { item: { horizontal: 0, vertical: 2 } }, tooltip: { followMouse: true },
+                        start: new Date(Date.parse(first) - span * 0.03), end: new Date(Date.parse(last) + span * 0.03) };
+        if (!el.classList.contains("big")) { options.maxHeight = 520; }
         var tl = new vis.Timeline(el, items, groups, options);
         tl.on("changed", function () { el.dataset.ready = "1"; });
         el.dataset.ready = "1";
