@@ -1,8 +1,8 @@
 """Browser tests in headless Chromium (Debian's, driven by Playwright): the pages a person uses, end to end.
 
 The app runs on 127.0.0.1 on a free port in a thread, over a small release (tests/fixtures/ui). Every
-request the browser makes must stay on that server (no CDN): others are blocked and fail the test. Screenshots are kept in
-artifacts/screenshots/ for people to look at.
+request the browser makes must stay on that server (no CDN): others are blocked and fail the test.
+Screenshots are kept in artifacts/screenshots/ for people to look at.
 """
 
 from __future__ import annotations
