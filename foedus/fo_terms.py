@@ -23,6 +23,7 @@ class FO(DefinedNamespace):
     AllianceMembership: URIRef  # alliance membership
     AlliancePhase: URIRef  # alliance phase
     AlliedDyad: URIRef  # allied dyad
+    AlliedPair: URIRef  # allied pair
     ArmsControlProvision: URIRef  # arms provision
     ArmsTransfer: URIRef  # arms transfer
     AttachePost: URIRef  # attaché post
