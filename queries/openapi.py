@@ -1,0 +1,106 @@
+"""The OpenAPI 3.1 description of the saved-query API, generated from the query files (no second registry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from foedus.queries.catalog import Catalog, Param, SavedQuery
+
+from foedus import __version__
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["status", "title", "detail", "spec"],
+        "properties": {"status": {"type": "integer"}, "title": {"type": "string"},
+                       "detail": {"type": "string"}, "spec": {"type": "string", "format": "uri"}},
+    }},
+}
+
+
+def param_schema(p: Param) -> dict[str, Any]:
+    """The JSON Schema (2020-12, as OpenAPI 3.1 uses) of one parameter's value as it appears in the URL."""
+    schema: dict[str, Any]
+    if p.type == "iri":
+        schema = {"type": "string", "format": "iri"}
+        if p.cls:
+            schema["description"] = f"IRI of an instance of <{p.cls}>"
+    elif p.type == "date":
+        schema = {"type": "string", "format": "date"}
+    elif p.type == "integer":
+        schema = {"type": "integer"}
+        if p.minimum is not None:
+            schema["minimum"] = p.minimum
+        if p.maximum is not None:
+            schema["maximum"] = p.maximum
+    elif p.type == "enum":
+        schema = {"type": "string", "enum": list(p.values)}
+    else:
+        schema = {"type": "string", "minLength": 1, "maxLength": p.max_length}
+        if p.pattern:
+            schema["pattern"] = p.pattern
+        if p.type == "langstring":
+            schema["description"] = f"text, optionally ending in @lang (default @{p.lang})"
+    if p.default is not None:
+        schema["default"] = int(p.default) if p.type == "integer" else p.default
+    return schema
+
+
+def _operation(q: SavedQuery, result_types: list[str], rdf_types: list[str]) -> dict[str, Any]:
+    media = rdf_types if q.form in ("CONSTRUCT", "DESCRIBE") else result_types
+    rdf = q.form in ("CONSTRUCT", "DESCRIBE")
+    keys = (["turtle", "ntriples", "rdfxml", "jsonld", "trig", "nquads"] if rdf
+            else ["json", "xml", "csv", "tsv"])
+    parameters: list[dict[str, Any]] = [{
+        "name": p.name, "in": "query", "required": p.required, "description": p.doc,
+        "schema": param_schema(p), "example": int(p.example) if p.type == "integer" else p.example,
+    } for p in q.params]
+    parameters.append({"name": "format", "in": "query", "required": False,
+                       "description": "result format (overrides the Accept header)",
+                       "schema": {"type": "string", "enum": keys}})
+    example_query = "&".join(f"{p.name}={p.example}" for p in q.params)
+    return {
+        "operationId": q.name.replace("-", "_"),
+        "summary": q.title,
+        "description": q.description
+        + (f"\n\nExample: `/api/{q.name}?{example_query}`" if example_query else ""),
+        "tags": list(q.tags),
+        "parameters": parameters,
+        "responses": {
+            "200": {"description": "the query's result", "content": {m: {} for m in media}},
+            "400": {"description": "a parameter is missing, unknown, or its value does not fit its type",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "406": {"description": "no acceptable result format",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "503": {"description": "the query ran longer than the server allows",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        },
+    }
+
+
+def openapi_document(catalog: Catalog, server_url: str = "/") -> dict[str, Any]:
+    """An OpenAPI 3.1.0 document with one GET operation per saved query at /api/<name>."""
+    from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS
+
+    result_types = [f.media_type for f in RESULT_FORMATS]
+    rdf_types = [f.media_type for f in RDF_FORMATS]
+    tags = sorted({t for q in catalog for t in q.tags})
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Foedus saved queries",
+            "version": __version__,
+            "summary": "Questions about military alliances, answered from the Foedus knowledge graph.",
+            "description": "Each operation runs one saved SPARQL query (queries/<name>.rq) with typed "
+                           "parameters. Values are bound to the query's variables, never pasted into its "
+                           "text. Results come in every format of the SPARQL endpoint: choose with the Accept"
+                           " header or `format`.",
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "servers": [{"url": server_url}],
+        "tags": [{"name": t} for t in tags],
+        "paths": {f"/api/{q.name}": {"get": _operation(q, result_types, rdf_types)} for q in catalog},
+        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+    }

@@ -1,0 +1,137 @@
+"""The saved-query API: /api/<name>?param=value runs queries/<name>.rq; /api/openapi.json and /api list them.
+
+The catalog is loaded and checked when the blueprint is registered, so a broken query file stops the server at
+start-up. A request's values are parsed into typed RDF terms and bound by substitution (SEP-0007); they never
+become query text, so a hostile value is a 400, not another query. Execution, limits, format negotiation and
+HTTP caching are the SPARQL endpoint's own (server/query_exec.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
+from foedus.queries.catalog import Catalog, ParamError, load_catalog
+from foedus.queries.openapi import openapi_document
+from foedus.queries.run import check_classes
+from foedus.server import errors
+from foedus.server.query_exec import Dataset, Limits, execute, prepare
+from pyoxigraph import Store, Variable
+
+bp = Blueprint("api", __name__, template_folder="templates")
+EXTENSION = "foedus.queries"
+DOCS = "https://w3id.org/foedus/api/openapi.json"
+
+
+@bp.record_once
+def _load(setup: BlueprintSetupState) -> None:
+    """Load the catalog once, when the app registers the blueprint (a bad query file fails at start-up)."""
+    setup.app.extensions[EXTENSION] = load_catalog()
+
+
+def catalog() -> Catalog:
+    """The catalog of the current app."""
+    cat: Catalog = current_app.extensions[EXTENSION]
+    return cat
+
+
+def _store() -> Store | None:
+    st = current_app.extensions["foedus"]
+    store: Store | None = st.store
+    return store
+
+
+class _Bound:
+    """A backend that evaluates the query on the embedded store with the request's typed substitutions."""
+
+    def __init__(self, store: Store, subs: dict[Variable, Any]) -> None:
+        self.store = store
+        self.subs = subs
+
+    def run(self, query: str, form: str, dataset: Dataset) -> Any:
+        """Evaluate over the union default graph, as the endpoint does, with the parameters bound."""
+        return self.store.query(query, use_default_graph_as_union=True, substitutions=self.subs)
+
+
+def _given() -> dict[str, str]:
+    """The request's parameters (without `format`); a repeated one is refused rather than silently dropped."""
+    given: dict[str, str] = {}
+    for key, values in request.args.lists():
+        if key == "format":
+            continue
+        if len(values) > 1:
+            raise errors.bad_request(f"parameter {key!r} is given {len(values)} times; give it once", DOCS)
+        given[key] = values[0]
+    return given
+
+
+@bp.route("/api/<name>", methods=["GET"])
+def run(name: str) -> Response:
+    """Run one saved query with typed, validated parameters, in the format the client asks for."""
+    from foedus.server.app import state
+    from foedus.server.http import check_not_modified, set_validators
+
+    saved = catalog().get(name)
+    if saved is None:
+        raise errors.ApiError(404, "Not found", f"no saved query named {name!r}; see /api for the list", DOCS)
+    st = state()
+    store = _store()
+    if store is None:
+        raise errors.query_failed(
+            "saved queries bind their parameters in the embedded store; this server "
+            "answers from a remote endpoint, use /sparql there",
+            501,
+        )
+    try:
+        subs = saved.bind(_given())
+        check_classes(store, saved, subs)
+    except ParamError as exc:
+        raise errors.bad_request(
+            f"parameter {exc.param!r} {exc.message}", DOCS + "#/paths/~1api~1" + name
+        ) from None
+    prepared = prepare(saved.text, st.settings, request.headers.get("Accept"), request.args.get("format"))
+    variant = prepared.fmt.key
+    not_modified = check_not_modified(variant)
+    if not_modified is not None:
+        return not_modified
+    outcome = execute(
+        _Bound(store, dict(subs)),
+        prepared.query,
+        prepared.form,
+        prepared.fmt,
+        Dataset(),
+        Limits.from_settings(st.settings),
+    )
+    response = Response(outcome.body, 200, content_type=outcome.fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    if outcome.truncated:
+        from foedus.server.query_exec import TRUNCATED_HEADER
+
+        response.headers[TRUNCATED_HEADER] = f"max_result_rows={st.settings.max_result_rows}"
+    set_validators(response, variant)
+    return response
+
+
+@bp.route("/api/openapi.json", methods=["GET"])
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of every saved query, generated from the query files."""
+    base = request.script_root + "/" if request.script_root else "/"
+    body = json.dumps(openapi_document(catalog(), base), indent=1, ensure_ascii=False)
+    return Response(body + "\n", 200, content_type="application/json; charset=utf-8")
+
+
+@bp.route("/api", methods=["GET"], strict_slashes=False)
+def index() -> str:
+    """A readable page listing the saved queries, each with a form that runs it."""
+    from foedus.server.formats import formats_for
+
+    queries = list(catalog())
+    formats = {q.name: [f.key for f in formats_for(q.form)] for q in queries}
+    return render_template("api.html", queries=queries, formats=formats)
+
+
+def register(app: Flask) -> None:
+    """Register the API on an app made by create_app (for callers that do not list it in BLUEPRINTS)."""
+    app.register_blueprint(bp)
