@@ -66,7 +66,7 @@ def test_check_fails_when_a_label_is_removed(tmp_path: Path) -> None:
 def test_check_fails_on_an_individual_in_two_disjoint_event_classes(tmp_path: Path) -> None:
     extra = write(tmp_path, "contradiction.ttl",
                   "fx:e a owl:NamedIndividual , fo:Signature , fo:Ratification .\n")
-    problems = check_ontology([extra])
+    problems = check_ontology([extra], scan=[])
     assert rules(problems) == {"inconsistent"}
     assert "contradiction.ttl" in str(problems[0])
 
