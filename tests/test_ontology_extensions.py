@@ -89,3 +89,13 @@ x:u a fo-cc:Upgrade .
     for phrase in ("at least two endpoints", "exactly one actor", "exactly one channel",
                    "names the technology"):
         assert phrase in text
+
+
+def test_extensions_are_reasoned_with_the_core() -> None:
+    """The fixture expects a fo-cc hotline to be a fo:Instrument: so with the extension, not without it."""
+    from foedus.ontology.check import fixture_path, reasoning_problems
+
+    assert reasoning_problems(load_ontology_set(), fixture_path()) == []
+    without = reasoning_problems(load_ontology_set(extensions=[]), fixture_path())
+    assert {p.term for p in without} == {"https://w3id.org/foedus/id/fixture/hotline",
+                                         "https://w3id.org/foedus/id/fixture/hotline-upgrade"}
