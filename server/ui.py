@@ -188,6 +188,8 @@ def query_page() -> str:
         "prefixes": PREFIXES,
         "examples": saved_examples(),
         "query": request.args.get("query", ""),
+        "iriBase": iri_base(),
+        "localBase": request.script_root + "/",
     }
     return render_template("query.html", config=config)
 

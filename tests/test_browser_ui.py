@@ -109,6 +109,9 @@ def test_query_editor_runs_a_query_and_shows_the_table(page: object, base_url: s
     assert rows.count() >= 12
     assert page.locator(".yasr table.dataTable").get_by_text("United States of America").first.is_visible()
     shot(page, "query-table")
+    page.locator(".yasr table.dataTable a", has_text="foid:state/2").first.click()
+    page.wait_for_url("**/id/state/2")
+    assert page.get_by_role("heading", level=1).inner_text() == "United States of America"
 
 
 def test_query_results_as_a_chart(page: object, base_url: str) -> None:

@@ -96,5 +96,13 @@
       document.getElementById("yasgui").dataset.example = ex.name;
     });
   });
+  // Our IRIs in the results open here (the local page), not at the canonical w3id.org address.
+  document.getElementById("yasgui").addEventListener("click", function (event) {
+    var a = event.target.closest ? event.target.closest("a[href]") : null;
+    if (a && a.href.indexOf(config.iriBase) === 0) {
+      a.href = config.localBase + a.href.slice(config.iriBase.length);
+      a.removeAttribute("target");
+    }
+  }, true);
   window.foedusYasgui = yasgui;
 })();
