@@ -594,6 +594,12 @@ def named_graph(rest: str) -> Response:
     return dereference("graph/", rest)
 
 
+@bp.route("/shapes/<path:rest>", methods=["GET", "HEAD"])
+def shape(rest: str) -> Response:
+    """A SHACL shape IRI: https://w3id.org/foedus/shapes/<name> (answers when the shapes are in the data)."""
+    return dereference("shapes/", rest)
+
+
 @bp.app_template_filter("href")
 def _href_filter(iri: str) -> str:
     return href(iri)

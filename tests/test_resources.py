@@ -170,3 +170,10 @@ def test_jsonld_is_json(client: FlaskClient) -> None:
     """The JSON-LD representation is a JSON document naming NATO."""
     data = json.loads(client.get("/id/alliance/nato.jsonld").data)
     assert NATO in json.dumps(data)
+
+
+def test_shape_iris_are_routed_too(client: FlaskClient) -> None:
+    """Shape IRIs (https://w3id.org/foedus/shapes/...) are dereferenced the same way; unknown ones are 404."""
+    response = client.get("/shapes/no-such-shape", headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+    assert "https://w3id.org/foedus/shapes/no-such-shape" in response.get_json()["error"]["detail"]
