@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
+
 from foedus.server import errors
 from foedus.server.formats import negotiate
 from foedus.server.resources import DCT, HTML, OFFERED, SUFFIX, iri_base, select

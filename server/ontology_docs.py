@@ -14,11 +14,11 @@ import threading
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, send_file
+from pyoxigraph import RdfFormat, parse, serialize
+
 from foedus.server import errors
 from foedus.server.formats import RDF_FORMATS, negotiate
 from foedus.server.resources import HTML, OFFERED, SUFFIX
-from pyoxigraph import RdfFormat, parse, serialize
-
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("ontology_docs", __name__)

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from foedus.server import errors
-from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, negotiate
-from foedus.server.query_exec import Dataset, Limits, execute
 from pyoxigraph import (
     BlankNode,
     DefaultGraph,
@@ -31,6 +28,9 @@ from pyoxigraph import (
     serialize,
 )
 
+from foedus.server import errors
+from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, negotiate
+from foedus.server.query_exec import Dataset, Limits, execute
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("resources", __name__)

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file, url_for
+
 from foedus.server import errors
 from foedus.server.resources import FO, ORG, curie, href, iri_base, labels_for, select
-
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("ui", __name__)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from fixtures.ui.release import shared_releases
-from foedus.server import dataset, ontology_docs, resources, ui
-from foedus.server.app import create_app
 from werkzeug.serving import make_server
 
+from foedus.server import dataset, ontology_docs, resources, ui
+from foedus.server.app import create_app
 from foedus.settings import load_settings
 
 pytestmark = pytest.mark.browser

@@ -9,11 +9,11 @@ import pytest
 from fixtures.ui.release import shared_releases
 from flask import Flask
 from flask.testing import FlaskClient
-from foedus.server import dataset, ontology_docs, resources, ui
-from foedus.server.app import create_app
 from pyoxigraph import RdfFormat, parse
 from rdflib import Graph, URIRef
 
+from foedus.server import dataset, ontology_docs, resources, ui
+from foedus.server.app import create_app
 from foedus.settings import load_settings
 
 NATO = "https://w3id.org/foedus/id/alliance/nato"

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 from fixtures.ui.release import VERSION, shared_releases
 from flask.testing import FlaskClient
+from pyoxigraph import RdfFormat, parse
+
 from foedus.server import dataset, ontology_docs, resources, ui
 from foedus.server.app import create_app
 from foedus.server.ui import VENDOR, with_example_values
-from pyoxigraph import RdfFormat, parse
-
 from foedus.settings import load_settings
 
 PAGES = ("/", "/query", "/timeline", "/timeline?of=state/365", "/network?year=1914", "/dataset",
