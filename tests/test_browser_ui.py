@@ -168,4 +168,5 @@ def test_network_view(page: object, base_url: str) -> None:
     summary = page.locator("#network-summary").inner_text()
     assert "states" in summary and "1990" in summary
     assert page.locator("ul.legend li", has_text="defence").is_visible()
+    assert page.locator("#network-list li").count() == int(summary.split()[0])  # the list says it in words
     shot(page, "network-1990")

@@ -30,6 +30,16 @@
         el.dataset.ready = "1";
       });
       if (!data.nodes.length) { el.dataset.ready = "1"; }
+      var list = document.getElementById("network-list");
+      if (list) {
+        data.nodes.slice().sort(function (x, y) { return y.value - x.value || x.label.localeCompare(y.label); })
+          .forEach(function (n) {
+            var li = document.createElement("li"), a = document.createElement("a");
+            a.href = n.href; a.textContent = n.label;
+            li.appendChild(a); li.appendChild(document.createTextNode(": " + n.value + " allies"));
+            list.appendChild(li);
+          });
+      }
       network.on("doubleClick", function (params) { if (params.nodes.length) { window.location = hrefs[params.nodes[0]]; } });
       network.on("click", function (params) { if (params.nodes.length && params.event.srcEvent.ctrlKey) { window.open(hrefs[params.nodes[0]]); } });
       network.on("selectNode", function (params) {
