@@ -1,0 +1,157 @@
+"""Render bench/results/*.json as the Markdown tables of bench/results/RESULTS.md (and, copied, bench/RESULTS.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bench.measure import RESULTS_DIR
+
+
+def _load(results: Path, name: str) -> dict[str, Any] | None:
+    path = results / f"{name}.json"
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _ms(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def machine_md(m: dict[str, Any]) -> list[str]:
+    """The machine paragraph: what the numbers were measured on."""
+    v = m.get("versions", {})
+    return [
+        f"Measured {m.get('date', '?')} on {m.get('cpu', '?')}, {m.get('cores', '?')} cores, "
+        f"{m.get('memory_gib', '?')} GiB RAM, {m.get('os', '?')} (kernel {m.get('kernel', '?')}), "
+        f"Python {m.get('python', '?')}; load average at start {m.get('load_average_at_start', '?')}.",
+        "",
+        "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".",
+    ]
+
+
+def build_md(b: dict[str, Any]) -> list[str]:
+    """Build phases: seconds and peak RSS each."""
+    lines = ["## Build (`foedus build`, full release from the public data sets)", ""]
+    if "triples" in b:
+        lines += [f"Release {b.get('version')}: {b['triples']:,} triples; whole build {b['build_seconds']} s, "
+                  f"peak RSS {b['build_peak_rss_mib']} MiB.", ""]
+    if "error" in b:
+        lines += [f"**{b['error']}** (phases up to that point are measured).", ""]
+    lines += ["| phase | seconds | peak RSS (MiB) |", "|---|---:|---:|"]
+    lines += [f"| {p['phase']} | {p['seconds']:.2f} | {p['peak_rss_mib']:.0f} |" for p in b.get("phases", [])]
+    return lines + [""]
+
+
+def engine_md(e: dict[str, Any]) -> list[str]:
+    """Engine comparison: load and median time per query, with the equality verdict."""
+    lines = ["## Query engine (same process, same data: pyoxigraph vs rdflib in-memory)", ""]
+    lines += [f"{e['quads']:,} quads. Loads: " + "; ".join(
+        f"{x['engine']} {x['load_s']} s, +{x['rss_growth_mib']} MiB resident" for x in e["loads"]) + ".", ""]
+    b = e["budget"]
+    lines += [f"Warm medians (first run excluded); pyoxigraph up to {b['ox_runs']} runs / {b['ox_seconds']} s, "
+              f"rdflib up to {b['rdflib_runs']} runs / {b['rdflib_seconds']} s, each query stopped after "
+              f"{b['deadline']} s. Answers compared before timing.", ""]
+    lines += ["| query | kind | rows | pyoxigraph median ms | rdflib median ms | speed-up | answers |",
+              "|---|---|---:|---:|---:|---:|---|"]
+    for q in e["queries"]:
+        ox_ms = q.get("oxigraph", {}).get("timing", {}).get("median_ms")
+        rd_ms = q.get("rdflib", {}).get("timing", {}).get("median_ms")
+        speed = f"{rd_ms / ox_ms:.0f}×" if ox_ms and rd_ms else "–"
+        if rd_ms is None and ox_ms and q.get("status") == "rdflib-timeout":
+            speed = f"> {b['deadline'] * 1000 / ox_ms:.0f}×"
+        rows = q.get("oxigraph", {}).get("rows", "–")
+        lines.append(f"| {q['name']} | {q['kind']} | {rows} | {_ms(ox_ms)} | {_ms(rd_ms)} | {speed} | "
+                     f"{q.get('status')} |")
+    return lines + [""]
+
+
+def http_md(h: dict[str, Any]) -> list[str]:
+    """HTTP comparison: requests/s and latency percentiles per server and query."""
+    lines = ["## HTTP (loopback, wrk, keep-alive connections)", ""]
+    if "error" in h:
+        return lines + [f"Not measured: {h['error']}", ""]
+    lines += [f"{h['connections']} connections, {h['wrk_threads']} wrk threads, {h['seconds_per_run']:.0f} s per "
+              "server and query, queries POSTed as forms; each server probed first for its result count.", ""]
+    lines += ["| server | start-up s | load s | RSS idle / peak MiB |", "|---|---:|---:|---:|"]
+    for s in h["servers"]:
+        if "error" in s:
+            lines.append(f"| {s['server']} | failed: {s['error'][:120]} | | |")
+            continue
+        lines.append(f"| {s['server']} | {s['ready_s']} | {s.get('load_s') or '–'} | "
+                     f"{s['idle_rss_mib']:.0f} / {s.get('peak_rss_mib', 0):.0f} |")
+    lines += ["", "| query | server | req/s | p50 ms | p90 ms | p99 ms | errors | count as ours |",
+              "|---|---|---:|---:|---:|---:|---|---|"]
+    by_query: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for s in h["servers"]:
+        for r in s.get("runs", []):
+            by_query.setdefault(r["query"], []).append((s["server"], r))
+    for query, runs in by_query.items():
+        for server, r in runs:
+            if r.get("probe_status") != 200:
+                lines.append(f"| {query} | {server} | – | – | – | – | HTTP {r.get('probe_status')} | – |")
+                continue
+            errors = ", ".join(f"{k} {v}" for k, v in r.get("errors", {}).items()) or "–"
+            lines.append(f"| {query} | {server} | {r.get('rps', 0):.0f} | {_ms(r.get('p50_ms'))} | "
+                         f"{_ms(r.get('p90_ms'))} | {_ms(r.get('p99_ms'))} | {errors} | "
+                         f"{'yes' if r.get('same_count') else 'NO (' + str(r.get('probe_results')) + ')'} |")
+    return lines + [""]
+
+
+def scale_md(s: dict[str, Any]) -> list[str]:
+    """Scale: load and query cost on pyoxigraph as the graph is multiplied; rdflib load where feasible."""
+    lines = ["## Scale (the real graph multiplied; pyoxigraph in-memory store)", ""]
+    factors = s.get("factors", [])
+    names: list[str] = []
+    for f in factors:
+        for q in f.get("oxigraph", {}).get("queries", []):
+            if q["name"] not in names:
+                names.append(q["name"])
+    head = "| | " + " | ".join(f"x{f['factor']}" for f in factors) + " |"
+    lines += [head, "|---|" + "---:|" * len(factors)]
+
+    def row(label: str, get: Any) -> str:
+        return f"| {label} | " + " | ".join(str(get(f)) for f in factors) + " |"
+
+    lines.append(row("quads", lambda f: f"{f.get('quads', 0):,}" if "quads" in f else f.get("skipped", "–")))
+    lines.append(row("N-Quads MiB / generate s", lambda f: f"{f['bytes'] / 2**20:.0f} / {f['generate_s']}"
+                     if "bytes" in f else "–"))
+    lines.append(row("pyoxigraph load s", lambda f: f.get("oxigraph", {}).get("load", {}).get("load_s", "–")))
+    lines.append(row("pyoxigraph peak RSS MiB",
+                     lambda f: f.get("oxigraph", {}).get("load", {}).get("peak_rss_mib", "–")))
+    lines.append(row("rdflib load s", lambda f: f.get("rdflib_load", {}).get("load_s",
+                                                                               _why(f.get("rdflib_load")))))
+    lines.append(row("rdflib peak RSS MiB", lambda f: f.get("rdflib_load", {}).get("peak_rss_mib", "–")))
+    for name in names:
+        def cell(f: dict[str, Any], name: str = name) -> str:
+            for q in f.get("oxigraph", {}).get("queries", []):
+                if q["name"] == name:
+                    ms = q.get("oxigraph", {}).get("timing", {}).get("median_ms")
+                    return _ms(ms) if ms is not None else q.get("status", "–")
+            return "–"
+        lines.append(row(f"{name} ms", cell))
+    return lines + [""]
+
+
+def _why(value: dict[str, Any] | None) -> str:
+    if value is None:
+        return "not run"
+    return "failed" if "error" in value else "–"
+
+
+def render(results: Path = RESULTS_DIR, command: str = "make bench") -> str:
+    """The whole Markdown report from whatever JSON results exist."""
+    lines = ["# Foedus benchmark results", "", f"Reproduce with `{command}` (results in bench/results/).", ""]
+    machine = _load(results, "machine")
+    if machine:
+        lines += machine_md(machine) + [""]
+    for name, fn in (("build", build_md), ("engine", engine_md), ("http", http_md), ("scale", scale_md)):
+        data = _load(results, name)
+        if data is not None:
+            lines += fn(data)
+    return "\n".join(lines).rstrip() + "\n"
