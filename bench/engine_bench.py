@@ -100,7 +100,8 @@ def load_oxigraph(nq: Path) -> ox.Store:
 def load_rdflib(nq: Path) -> Dataset:
     """rdflib's in-memory store with the same N-Quads; its default graph is the union, as the server's is."""
     ds = Dataset(default_union=True)
-    ds.parse(str(nq), format="nquads")
+    with Path(nq).open("rb") as fh:  # rdflib leaves a file it opened itself unclosed
+        ds.parse(source=fh, format="nquads")
     return ds
 
 

@@ -16,5 +16,6 @@ def create() -> Any:
     from rdflib_endpoint import SparqlEndpoint
 
     ds = Dataset(default_union=True)
-    ds.parse(os.environ["BENCH_NQ"], format="nquads")
+    with open(os.environ["BENCH_NQ"], "rb") as fh:
+        ds.parse(source=fh, format="nquads")
     return SparqlEndpoint(graph=ds, path="/sparql", cors_enabled=False)
