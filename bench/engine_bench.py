@@ -298,12 +298,23 @@ def _child(store: ox.Store, ds: Dataset | None, q: BenchQuery, budget: Budget, p
         say("rdflib", timing=rd_timing.summary())
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel SIGKILL this forked child if the bench process dies first (no orphaned query)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def measure_query(store: ox.Store, ds: Dataset | None, q: BenchQuery, budget: Budget) -> dict[str, Any]:
     """Run one query in a fork of this process, within budget.deadline; return what each engine managed."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child leaves through os._exit
         os.close(read_end)
+        _die_with_parent()
         code = 1
         try:
             _child(store, ds, q, budget, write_end)

@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-factors", default=None, help="scale factors where rdflib loads too, e.g. 1,10")
     parser.add_argument("--scale-time-limit", type=float, default=1800.0,
                         help="seconds after which no further scale factor is started")
+    parser.add_argument("--scale-deadline", type=float, default=60.0,
+                        help="seconds each query may take at each scale factor")
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = set(parts) - set(PARTS)
@@ -86,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             (1,) if args.quick else (1, 10))
         _log(f"scale: x{', x'.join(map(str, factors))} of {release}")
         write_json("scale", scale.run(release, args.work / "scale", factors=factors, rdflib_factors=rdflib_factors,
-                                      quick=args.quick, time_limit=args.scale_time_limit, log=_log))
+                                      quick=args.quick, time_limit=args.scale_time_limit,
+                                      deadline=args.scale_deadline, log=_log))
     markdown = report.render(RESULTS_DIR, "make bench" if not args.quick else "python -m bench.run --quick")
     (RESULTS_DIR / "RESULTS.md").write_text(markdown, encoding="utf-8")
     _log(f"done in {time.monotonic() - started:.0f} s; results in {RESULTS_DIR}/RESULTS.md")

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -82,8 +84,12 @@ def copy_iris(iris: Iterable[str], k: int) -> list[str]:
 # --- measuring one factor, in a child process ------------------------------------------------------------
 
 
-def measure_file(nq: Path, quick: bool) -> dict[str, Any]:
-    """Load one generated file into pyoxigraph and run the query mix on it (this process only)."""
+def measure_file(nq: Path, quick: bool, out: Path | None = None, deadline: float = 60.0) -> dict[str, Any]:
+    """Load one generated file into pyoxigraph and run the query mix on it (this process only).
+
+    With `out`, the figures so far are rewritten there after every step, so a factor stopped at its time limit
+    still reports what it measured.
+    """
     from bench import engine_bench
 
     with PeakSampler().start() as sampler:
@@ -94,10 +100,15 @@ def measure_file(nq: Path, quick: bool) -> dict[str, Any]:
         after = rss_bytes()
     load = {"engine": "pyoxigraph", "load_s": round(t["seconds"], 2), "peak_rss_mib": mib(peak),
             "rss_growth_mib": mib(after - before), "quads": len(store)}
-    budget = engine_bench.Budget.quick() if quick else engine_bench.Budget(ox_runs=10, ox_seconds=5.0)
-    queries = engine_bench.saved_queries() + engine_bench.mix_queries()
-    rows = engine_bench.bench_queries(store, None, queries, budget, log=lambda line: print(line, flush=True))
-    return {"load": load, "queries": rows}
+    budget = engine_bench.Budget.quick() if quick else engine_bench.Budget(ox_runs=10, ox_seconds=5.0,
+                                                                           deadline=deadline)
+    result: dict[str, Any] = {"load": load, "queries": [], "deadline_s": budget.deadline}
+    for q in engine_bench.saved_queries() + engine_bench.mix_queries():
+        result["queries"] += engine_bench.bench_queries(store, None, [q], budget,
+                                                        log=lambda line: print(line, flush=True))
+        if out is not None:
+            out.write_text(json.dumps(result, default=str), encoding="utf-8")
+    return result
 
 
 def measure_rdflib_load(nq: Path) -> dict[str, Any]:
@@ -111,12 +122,19 @@ def measure_rdflib_load(nq: Path) -> dict[str, Any]:
 
 
 def _child(args: list[str], timeout: float, log: Callable[[str], None]) -> dict[str, Any]:
-    """Run `python -m bench.scale <args>` with a deadline; its last stdout line is its JSON result."""
-    cmd = [sys.executable, "-m", "bench.scale", *args]
+    """Run `python -m bench.scale <args> --out F` with a deadline; return its JSON (partial if stopped)."""
+    fd, name = tempfile.mkstemp(prefix="bench-scale-", suffix=".json")
+    os.close(fd)
+    out = Path(name)
+    cmd = [sys.executable, "-m", "bench.scale", *args, "--out", str(out)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        return {"error": f"did not finish within {timeout:.0f} s (stopped)"}
+        partial: dict[str, Any] = json.loads(out.read_text(encoding="utf-8") or "{}")
+        out.unlink(missing_ok=True)
+        partial["stopped"] = f"did not finish within {timeout:.0f} s; figures up to then"
+        return partial
+    out.unlink(missing_ok=True)
     for line in proc.stdout.splitlines()[:-1]:
         log(line)
     if proc.returncode != 0 or not proc.stdout.strip():
@@ -127,8 +145,11 @@ def _child(args: list[str], timeout: float, log: Callable[[str], None]) -> dict[
 
 def run(release: Path, work: Path, *, factors: tuple[int, ...] = (1, 10, 100),
         rdflib_factors: tuple[int, ...] = (1, 10), quick: bool = False, time_limit: float = 1800.0,
-        log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Generate and measure each factor in turn, stopping before a factor when time_limit is spent."""
+        deadline: float = 60.0, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Generate and measure each factor in turn; after time_limit no factor starts and a running one stops.
+
+    `deadline` bounds each query at each factor (a query over it is reported as a timeout).
+    """
     nq = release / "foedus.nq" if release.is_dir() else release
     work.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -143,8 +164,8 @@ def run(release: Path, work: Path, *, factors: tuple[int, ...] = (1, 10, 100),
         gen = generate(nq, factor, path)
         log(f"  x{factor}: {gen['quads']} quads, {mib(gen['bytes'])} MiB written in {gen['generate_s']} s")
         row: dict[str, Any] = {**gen}
-        row["oxigraph"] = _child(["measure", str(path)] + (["--quick"] if quick else []),
-                                 max(time_limit - spent, 300.0), log)
+        row["oxigraph"] = _child(["measure", str(path), "--deadline", str(deadline)] + (["--quick"] if quick else []),
+                                 max(time_limit - (time.monotonic() - started), 300.0), log)
         if factor in rdflib_factors:
             row["rdflib_load"] = _child(["rdflib-load", str(path)], 600.0, log)
             log(f"  x{factor}: rdflib load {row['rdflib_load']}")
@@ -159,8 +180,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("what", choices=["measure", "rdflib-load"])
     parser.add_argument("file", type=Path)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--deadline", type=float, default=60.0)
     args = parser.parse_args(argv)
-    result = measure_file(args.file, args.quick) if args.what == "measure" else measure_rdflib_load(args.file)
+    if args.what == "measure":
+        result = measure_file(args.file, args.quick, args.out, args.deadline)
+    else:
+        result = measure_rdflib_load(args.file)
     print(json.dumps(result, default=str), flush=True)
 
 
