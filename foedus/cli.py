@@ -60,11 +60,13 @@ def sources() -> None:
 @click.option("--sources", type=click.Path(file_okay=False, path_type=Path),
               help="Directory to download into (FOEDUS_SOURCES).")
 @click.option("--only", multiple=True, help="Fetch only this source (by name); repeatable.")
-def sources_fetch(sources: Path | None, only: tuple[str, ...]) -> None:
+@click.option("--from-url", "from_url", metavar="URL",
+              help="Download from this mirror (files by name) instead of the official addresses (FOEDUS_SOURCES_URL).")
+def sources_fetch(sources: Path | None, only: tuple[str, ...], from_url: str | None) -> None:
     """Download the official files of each declared source and verify their SHA-256 checksums."""
     from foedus.graph.fetch import fetch_sources
 
-    fetch_sources(_settings(sources=sources), only=list(only) or None)
+    fetch_sources(_settings(sources=sources, sources_url=from_url), only=list(only) or None)
 
 
 @sources.command("list")

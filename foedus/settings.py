@@ -25,6 +25,8 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("sources", None, "Directory holding the public data sets in their official file layout "
             "(atop/, cow_state_system/, dcad/, owid/). Unset: the curated core alone is built.", Path),
+    Setting("sources_url", None, "Base URL of a mirror that serves the official source files by file name; "
+            "`foedus sources fetch` downloads from it instead of the official addresses. Unset: official."),
     Setting("releases", "releases", "Directory where `foedus build` writes versioned releases.", Path),
     Setting("host", "127.0.0.1", "Address `foedus serve` listens on."),
     Setting("port", 8000, "Port `foedus serve` listens on.", int),
