@@ -8,7 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, current_app
-from foedus.server import errors, health, http, service_description, sparql, update
+from foedus.server import (
+    api,
+    dataset,
+    errors,
+    health,
+    http,
+    ontology_docs,
+    resources,
+    service_description,
+    sparql,
+    ui,
+    update,
+)
 from foedus.server.query_exec import Backend, EmbeddedBackend
 from foedus.server.store import ReleaseInfo, _count_graphs, load_release_store
 from pyoxigraph import Store
@@ -17,7 +29,16 @@ from foedus.errors import ConfigError
 from foedus.settings import Settings, load_settings
 
 # The surfaces, in the order their routes are matched. Another surface: append its blueprint here.
-BLUEPRINTS: tuple[Blueprint, ...] = (sparql.bp, service_description.bp, health.bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    sparql.bp,
+    service_description.bp,
+    health.bp,
+    api.bp,
+    resources.bp,
+    ontology_docs.bp,
+    dataset.bp,
+    ui.bp,
+)
 
 
 @dataclass
