@@ -15,9 +15,6 @@ from rdflib.namespace import DCTERMS, PROV, XSD
 from foedus.fo_terms import FO
 from foedus.vocab import ID, ORG, mint
 
-# The per-pair summary class; not yet in the ontology (asked for in the build infrastructure report).
-ALLIED_PAIR = URIRef(str(FO) + "AlliedPair")
-
 
 @dataclass(frozen=True)
 class Spell:
@@ -131,7 +128,7 @@ def build_dyads(spells: list[Spell], graphs: Iterable[Graph], as_of: dt.date) ->
             pairs[(a.member, b.member)].append((dyad, alliance, start, last, end is None))
     for (a_m, b_m), records in sorted(pairs.items()):
         pair = mint("dyad", _key(a_m), _key(b_m))
-        g.add((pair, RDF.type, ALLIED_PAIR))
+        g.add((pair, RDF.type, FO.AlliedPair))
         g.add((pair, FO.dyadMember, a_m))
         g.add((pair, FO.dyadMember, b_m))
         g.add((pair, FO.durationDays, Literal(union_days((r[2], r[3]) for r in records))))
