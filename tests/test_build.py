@@ -1,4 +1,8 @@
-"""The release build: reproducible bytes, atomic publication, and failures that publish nothing."""
+"""The release build: reproducible bytes, atomic publication, and failures that publish nothing.
+
+Tests of other things than validation replace the validation step (`no_validation`), so they do not depend on
+the SHACL validator's speed; `test_curated_only_build_validates` runs the real validator on the small build.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,41 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from foedus.errors import SourceError, ValidationFailed
 from foedus.graph import build as build_mod
 from foedus.graph.build import build_release
-
-from foedus.errors import SourceError
 from foedus.settings import load_settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "curated"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _data() -> Path:
+    """The public data sets: FOEDUS_SOURCES, else ../shared/data beside the repository; missing fails the test."""
+    path = Path(os.environ.get("FOEDUS_SOURCES") or ROOT.parent / "shared" / "data")
+    assert path.is_dir(), f"public data sets not found at {path}: set FOEDUS_SOURCES"
+    return path
 
 
 def _settings(tmp_path: Path, sources: Path | None = None):  # noqa: ANN202
     return load_settings({"releases": tmp_path / "releases", "sources": sources})
 
 
-def test_curated_only_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def no_validation(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Replace the build's validation step by a counter, for tests about other things than validation."""
+    calls: list[int] = []
+
+    def skip(state: build_mod.BuildState, say: object) -> None:
+        calls.append(len(state.graphs))
+
+    monkeypatch.setattr(build_mod, "_validate", skip)
+    return calls
+
+
+def test_curated_only_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              no_validation: list[int]) -> None:
     monkeypatch.delenv("FOEDUS_SOURCES", raising=False)
     first = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
     copy = tmp_path / "first"
@@ -31,9 +56,46 @@ def test_curated_only_build_is_byte_identical(tmp_path: Path, monkeypatch: pytes
         assert f.read_bytes() == (second / f.name).read_bytes(), f.name
     assert os.readlink(tmp_path / "releases" / "latest") == second.name
     assert "0.1.0+" in second.name
+    assert len(no_validation) == 2
 
 
-def test_failed_build_keeps_previous_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_curated_only_build_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FOEDUS_SOURCES", raising=False)
+    release = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
+    report = (release / "build-report.md").read_text()
+    assert "validation skipped" not in report
+    assert os.readlink(tmp_path / "releases" / "latest") == release.name
+
+
+def test_validation_failure_publishes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from foedus.shapes import validate as validate_mod  # here, so the other tests need no validator
+
+    monkeypatch.delenv("FOEDUS_SOURCES", raising=False)
+
+    class Report:
+        conforms = False
+
+        def render(self, fmt: str) -> str:
+            return "a focus node broke a shape"
+
+    results: list[Report | None] = [None, Report()]  # the first build conforms, the second does not
+    monkeypatch.setattr(validate_mod, "validate_release_graph", lambda ds: results.pop(0))
+    good = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
+    curated = tmp_path / "curated"
+    shutil.copytree(FIXTURE, curated)
+    (curated / "states.csv").write_text((FIXTURE / "states.csv").read_text() + "365,RUS,Russia,,,,,,,curated\n")
+    with pytest.raises(ValidationFailed) as err:
+        build_release(_settings(tmp_path), progress=False, curated_dir=curated)
+    assert "a focus node broke a shape" in str(err.value)
+    assert results == []
+    releases = tmp_path / "releases"
+    assert sorted(p.name for p in releases.iterdir()) == sorted([good.name, "latest"])
+    assert os.readlink(releases / "latest") == good.name
+
+
+def test_failed_build_keeps_previous_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             no_validation: list[int]) -> None:
+    monkeypatch.delenv("FOEDUS_SOURCES", raising=False)
     good = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
     curated = tmp_path / "curated"
     shutil.copytree(FIXTURE, curated)
@@ -52,8 +114,7 @@ def test_failed_build_keeps_previous_release(tmp_path: Path, monkeypatch: pytest
 
 
 def test_corrupt_source_stops_build(tmp_path: Path) -> None:
-    data = os.environ.get("FOEDUS_SOURCES")
-    assert data, "FOEDUS_SOURCES must point at the public data sets"
+    data = _data()
     src = tmp_path / "data"
     shutil.copytree(data, src)
     target = src / "cow_state_system" / "majors2016.csv"
@@ -68,8 +129,7 @@ def test_corrupt_source_stops_build(tmp_path: Path) -> None:
 
 
 def test_bad_header_names_line_and_column(tmp_path: Path) -> None:
-    data = os.environ.get("FOEDUS_SOURCES")
-    assert data, "FOEDUS_SOURCES must point at the public data sets"
+    data = _data()
     src = tmp_path / "data"
     shutil.copytree(data, src)
     target = src / "cow_state_system" / "states2016.csv"
@@ -80,9 +140,8 @@ def test_bad_header_names_line_and_column(tmp_path: Path) -> None:
     assert str(err.value).startswith(f"{target}:1:10:")
 
 
-def test_missing_optional_source_is_a_note(tmp_path: Path) -> None:
-    data = os.environ.get("FOEDUS_SOURCES")
-    assert data, "FOEDUS_SOURCES must point at the public data sets"
+def test_missing_optional_source_is_a_note(tmp_path: Path, no_validation: list[int]) -> None:
+    data = _data()
     src = tmp_path / "data"
     shutil.copytree(data, src)
     shutil.rmtree(src / "dcad", ignore_errors=True)
