@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import os
+import shutil
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -207,3 +209,23 @@ def test_every_declared_download_is_fetchable_or_manual() -> None:
                 assert d.target in declared, (src.name, d.target)
         if "zip" in kinds:
             assert all(f.archive_member for f in src.files), src.name
+
+
+def test_cli_fetches_the_real_manifest_from_a_mirror(tmp_path: Path, mirror: tuple[str, Path]) -> None:
+    """`foedus sources fetch --only cow-states-2016 --from-url` with the declared files, served by file name."""
+    from click.testing import CliRunner
+
+    from foedus.cli import cli
+
+    base, root = mirror
+    data = Path(os.environ.get("FOEDUS_SOURCES") or Path(__file__).resolve().parents[2] / "shared" / "data")
+    assert data.is_dir(), f"public data sets not found at {data}: set FOEDUS_SOURCES"
+    cow = next(s for s in load_manifest() if s.name == "cow-states-2016")
+    for d in cow.downloads:
+        assert d.target is not None
+        shutil.copyfile(data / d.target, root / mirror_url(d.url, "x").rsplit("/", 1)[1])
+    out = tmp_path / "sources"
+    result = CliRunner().invoke(cli, ["sources", "fetch", "--sources", str(out), "--only", "cow-states-2016",
+                                      "--from-url", base])
+    assert result.exit_code == 0, result.output
+    assert _files(out) == sorted(f.path for f in cow.files)
