@@ -634,7 +634,7 @@ def _load_states(path: Path, g: Graph) -> set[int]:
         if col("wikidata"):
             if not _WIKIDATA.match(col("wikidata")):
                 raise SourceError(f"bad Wikidata id {col('wikidata')!r}", where=at("wikidata"))
-            g.add((s, OWL.sameAs, WD[col("wikidata")]))
+            g.add((s, SKOS.exactMatch, WD[col("wikidata")]))  # states: never owl:sameAs (graph/README.md)
         for qid in filter(None, (q.strip() for q in col("wikidata_predecessors").split("|"))):
             if not _WIKIDATA.match(qid):
                 raise SourceError(f"bad Wikidata id {qid!r}", where=at("wikidata_predecessors"))

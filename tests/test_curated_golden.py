@@ -47,9 +47,6 @@ def test_curated_fixture_matches_golden_graph() -> None:
         )
 
 
-@pytest.mark.xfail(strict=True, reason="graph/README.md decides skos:exactMatch for state -> Wikidata (never "
-                   "owl:sameAs); graph/curated.py still writes owl:sameAs. When fixed, drop this marker and "
-                   "regenerate expected.ttl.")
 def test_states_link_wikidata_by_exact_match_not_same_as() -> None:
     g = load_curated(GOLDEN).graph
     assert (state_iri(2), SKOS.exactMatch, WD.Q30) in g

@@ -9,7 +9,7 @@ from foedus.graph.context import ImportContext
 from foedus.graph.sources import SOURCES, get
 from foedus.graph.sources.table import UNIT_DAY, UNIT_MONTH, UNIT_YEAR
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib.namespace import RDF, SKOS, XSD
 
 from foedus.errors import SourceError
 from foedus.fo_terms import FO
@@ -99,8 +99,8 @@ def test_dcad_dates_carry_their_precision() -> None:
 
 def test_owid_float_codes_and_empty_cells() -> None:
     g = SOURCES["owid-crosswalk"].load(FIXTURES / "codes", ImportContext())
-    assert (state_iri(700), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q889")) in g
+    assert (state_iri(700), SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q889")) in g
     assert (state_iri(700), FO.iso3166Alpha3, Literal("AFG")) in g
-    assert (state_iri(260), OWL.sameAs, None) not in g  # no Wikidata item in the crosswalk
+    assert (state_iri(260), SKOS.exactMatch, None) not in g  # no Wikidata item in the crosswalk
     assert (state_iri(260), FO.iso3166Alpha2, None) not in g
     assert not any("5689" in str(o) for o in g.objects())  # Åland has no COW code

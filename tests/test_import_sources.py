@@ -9,7 +9,7 @@ import pytest
 from foedus.graph.context import ImportContext
 from foedus.graph.sources import SOURCES
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import ORG, OWL, RDF, XSD
+from rdflib.namespace import ORG, RDF, SKOS, XSD
 
 from foedus.fo_terms import FO, ROLE
 from foedus.vocab import PREFIXES, alliance_iri, state_iri
@@ -130,5 +130,5 @@ def test_dcad_agreements(dcad: Graph) -> None:
 
 def test_owid_crosswalk(owid: Graph) -> None:
     assert len(set(owid.subjects(FO.iso3166Alpha3, None))) == 196
-    assert (state_iri(2), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q30")) in owid
+    assert (state_iri(2), SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q30")) in owid
     assert (state_iri(700), FO.iso3166Alpha2, Literal("AF")) in owid

@@ -14,7 +14,7 @@ from foedus.graph.context import ImportContext
 from foedus.graph.sources import emit
 from foedus.graph.sources.table import read_rows
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import SKOS
 
 from foedus.fo_terms import FO
 from foedus.vocab import state_iri
@@ -43,7 +43,7 @@ def load(source_dir: Path, ctx: ImportContext) -> Graph:
         if wikidata:
             if not WIKIDATA.match(wikidata):
                 raise row.fail("wikidata_uri", f"not a Wikidata item IRI: {wikidata!r}")
-            g.add((state, OWL.sameAs, URIRef(wikidata)))
+            g.add((state, SKOS.exactMatch, URIRef(wikidata)))  # a mapping, not owl:sameAs (graph/README.md)
         for column, pattern, prop in (("iso_alpha2", ALPHA2, FO.iso3166Alpha2),
                                       ("iso_alpha3", ALPHA3, FO.iso3166Alpha3)):
             value = row.text(column)
