@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from foedus.queries.catalog import Catalog, Param, SavedQuery
-
 from foedus import __version__
+from foedus.queries.catalog import Catalog, Param, SavedQuery
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -11,10 +11,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from foedus.queries.catalog import Catalog, ParamError, SavedQuery, is_instance, load_catalog
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
 
 from foedus.errors import FoedusError
+from foedus.queries.catalog import Catalog, ParamError, SavedQuery, is_instance, load_catalog
 from foedus.settings import Settings
 from foedus.vocab import PREFIXES
 

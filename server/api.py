@@ -13,12 +13,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
+from pyoxigraph import Store, Variable
+
 from foedus.queries.catalog import Catalog, ParamError, load_catalog
 from foedus.queries.openapi import openapi_document
 from foedus.queries.run import check_classes
 from foedus.server import errors
 from foedus.server.query_exec import Dataset, Limits, execute, prepare
-from pyoxigraph import Store, Variable
 
 bp = Blueprint("api", __name__, template_folder="templates")
 EXTENSION = "foedus.queries"
@@ -56,10 +57,14 @@ class _Bound:
 
 
 def _given() -> dict[str, str]:
-    """The request's parameters (without `format`); a repeated one is refused rather than silently dropped."""
+    """The request's parameters without `format`; an empty value (a blank form field) counts as absent.
+
+    A repeated parameter is refused rather than silently dropped.
+    """
     given: dict[str, str] = {}
     for key, values in request.args.lists():
-        if key == "format":
+        values = [v for v in values if v != ""]
+        if key == "format" or not values:
             continue
         if len(values) > 1:
             raise errors.bad_request(f"parameter {key!r} is given {len(values)} times; give it once", DOCS)

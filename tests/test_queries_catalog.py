@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from foedus.queries.catalog import ParamError, load_catalog, parse_query_file
-from foedus.queries.run import render, run_saved
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from foedus.errors import QueryFileError
+from foedus.queries.catalog import ParamError, load_catalog, parse_query_file
+from foedus.queries.run import render, run_saved
 
 FIXTURES = Path(__file__).parent / "fixtures" / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -60,7 +60,7 @@ def test_good_header_parses(tmp_path: Path) -> None:
     (GOOD.replace("#+ title:", "#+ titel:"), 1, "unknown header key 'titel'"),
     (GOOD.replace("#+ title:", "#+title:"), 1, "a space after #+"),
     (GOOD.replace("#+ description: Members of an alliance on a date.", "#+ description:"), 2, "empty value"),
-    (GOOD + "#+ title: again\n", 8, "header line after the query began"),
+    (GOOD + "#+ title: again\n", 9, "header line after the query began"),
     (GOOD.replace("#+ tags:", "#+ title: twice\n#+ tags:"), 3, "given twice"),
     (GOOD.replace(" date example=1990-01-01", " datetime example=1990-01-01"), 5, "unknown type 'datetime'"),
     (GOOD.replace("example=1990-01-01", "example=1990-02-30"), 5, "not a calendar date"),

@@ -1,0 +1,298 @@
+"""Every saved query answers its question: real answers on a release built from the public data sets, and on the
+curated core alone where that is meaningful (e.g. NATO had 16 members on 1990-01-01 and 32 on 2024-04-01)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyoxigraph import NamedNode, RdfFormat, Store
+from rdflib import Graph
+
+from foedus.queries.catalog import Catalog, load_catalog
+from foedus.queries.run import run_saved
+from foedus.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+ID = "https://w3id.org/foedus/id/"
+FO = "https://w3id.org/foedus/ontology/"
+GRAPH = "https://w3id.org/foedus/graph/"
+NATO = ID + "alliance/nato"
+
+
+def sources_dir() -> Path:
+    """The public data sets: FOEDUS_SOURCES, else ../shared/data next to the repository; missing = failure."""
+    path = Path(os.environ.get("FOEDUS_SOURCES") or REPO.parent / "shared" / "data")
+    assert (path / "atop").is_dir(), f"the public data sets are missing at {path} (set FOEDUS_SOURCES)"
+    return path
+
+
+@functools.cache
+def full_release(base: Path) -> Path:
+    """Build one release (curated core + public data sets) into `base`, once per test session."""
+    from foedus.graph.build import build_release
+
+    settings = load_settings({"sources": sources_dir(), "releases": base})
+    return build_release(settings, progress=False)
+
+
+@functools.cache
+def curated_store() -> Store:
+    """The curated core alone, with the ontology and the dyads derived from it, in their named graphs."""
+    from foedus.graph.curated import load_curated
+    from foedus.graph.dyads import build_dyads, collect_spells
+
+    core = load_curated(Path(str(files("foedus.graph"))) / "curated")
+    onto = Graph()
+    onto.parse(data=(files("foedus.ontology") / "foedus.ttl").read_text(encoding="utf-8"), format="turtle")
+    spells, _ = collect_spells({"curated": core.graph})
+    derived = build_dyads(spells, [core.graph], dt.date(2025, 1, 1))
+    store = Store()
+    for name, g in (("curated", core.graph), ("ontology", onto), ("derived", derived)):
+        store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
+                        to_graph=NamedNode(GRAPH + name))
+    return store
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return full_release(tmp_path_factory.getbasetemp() / "queries-release")
+
+
+@pytest.fixture(scope="session")
+def full(release: Path) -> Store:
+    from foedus.server.store import load_release_store
+
+    store, _ = load_release_store(release)
+    return store
+
+
+@pytest.fixture(scope="session")
+def curated() -> Store:
+    return curated_store()
+
+
+def answer(store: Store, catalog: Catalog, name: str, **params: str) -> list[dict[str, str]]:
+    """Rows of a saved query as {variable: lexical value}; parameters default to the header's examples."""
+    saved = catalog.queries[name]
+    given = {**saved.example_args(), **params}
+    result: Any = run_saved(store, saved, {k: v for k, v in given.items() if v is not None})
+    variables = [v.value for v in result.variables]
+    return [{v: s[v].value for v in variables if s[v] is not None} for s in result]
+
+
+def pick(rows: list[dict[str, str]], **match: str) -> list[dict[str, str]]:
+    """The rows whose columns have all the given values."""
+    return [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+
+
+def test_every_query_has_a_test_here(catalog: Catalog) -> None:
+    text = Path(__file__).read_text(encoding="utf-8")
+    missing = [q.name for q in catalog if f'"{q.name}"' not in text]
+    assert not missing, f"saved queries without an answer test: {missing}"
+
+
+def test_every_example_runs_and_answers_on_the_release(full: Store, catalog: Catalog) -> None:
+    for q in catalog:
+        assert answer(full, catalog, q.name), f"{q.name}: its header example gives no rows"
+
+
+@pytest.mark.parametrize("store_name", ["full", "curated"])
+def test_nato_members_on_a_date(store_name: str, request: pytest.FixtureRequest, catalog: Catalog) -> None:
+    store = request.getfixturevalue(store_name)
+    rows = answer(store, catalog, "alliance-members-on-date", alliance=NATO, date="1990-01-01")
+    assert len(rows) == 16
+    assert {ID + "state/260", ID + "state/230"} <= {r["member"] for r in rows}  # FRG, Spain
+    assert ID + "state/255" not in {r["member"] for r in rows}  # unified Germany only from 1990-10-03
+    assert len(answer(store, catalog, "alliance-members-on-date", alliance=NATO, date="2024-04-01")) == 32
+    assert len(answer(store, catalog, "alliance-members-on-date", alliance=NATO, date="2024-03-06")) == 31
+
+
+def test_nato_members_come_from_both_sources_on_the_release(full: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "alliance-members-on-date", alliance=NATO, date="1990-01-01")
+    usa = pick(rows, member=ID + "state/2")[0]
+    assert GRAPH + "curated" in usa["sources"] and GRAPH + "atop-5.1" in usa["sources"]
+    assert usa["since"] == "1949-04-04"  # ATOP's date (signature) is the earliest any source gives
+
+
+def test_alliances_in_force_in_1914(full: Store, curated: Store, catalog: Catalog) -> None:
+    for store in (full, curated):
+        rows = answer(store, catalog, "alliances-in-force", year="1914")
+        triple = pick(rows, alliance=ID + "alliance/triple-alliance-1882")
+        assert triple and triple[0]["members"] == "3"
+        assert "defence obligation" in triple[0]["obligations"]
+        assert pick(rows, alliance=ID + "alliance/franco-russian-alliance")
+        assert not pick(rows, alliance=NATO)
+    assert len(answer(full, catalog, "alliances-in-force", year="1914")) > 20  # ATOP codes many more
+    nato_1990 = pick(answer(full, catalog, "alliances-in-force", year="1990"), alliance=NATO)[0]
+    assert {"defence obligation", "consultation obligation"} <= set(nato_1990["obligations"].split(", "))
+
+
+def test_state_allies_over_time(full: Store, curated: Store, catalog: Catalog) -> None:
+    for store in (full, curated):
+        rows = answer(store, catalog, "state-allies-over-time", state=ID + "state/2")
+        sweden = pick(rows, ally=ID + "state/380", alliance=NATO)
+        assert sweden and sweden[0]["start"] == "2024-03-07"
+        assert pick(rows, ally=ID + "state/900", alliance=ID + "alliance/aukus", start="2021-09-15")
+        assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
+
+
+def test_longest_standing_allies(full: Store, curated: Store, catalog: Catalog) -> None:
+    for store in (full, curated):
+        rows = answer(store, catalog, "longest-allies", state=ID + "state/200")
+        assert rows[0]["ally"] == ID + "state/235"  # Portugal: the oldest alliance in force
+        assert "alliedUntil" not in rows[0]
+        days = [int(r["days"]) for r in rows]
+        assert days == sorted(days, reverse=True)
+    france = pick(answer(full, catalog, "longest-allies", state=ID + "state/200"), ally=ID + "state/220")[0]
+    assert int(france["alliances"]) > 10
+
+
+def test_alliances_between_two_states(full: Store, curated: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "alliances-between-states", stateA=ID + "state/2", stateB=ID + "state/200")
+    nato = {r["graph"]: r["alliedFrom"] for r in pick(rows, alliance=NATO)}
+    assert nato == {GRAPH + "curated": "1949-08-24", GRAPH + "atop-5.1": "1949-04-04"}
+    assert pick(rows, alliance=ID + "alliance/seato", graph=GRAPH + "curated", alliedUntil="1977-06-30")
+    cur = answer(curated, catalog, "alliances-between-states", stateA=ID + "state/2", stateB=ID + "state/200")
+    assert {r["alliance"] for r in cur} >= {NATO, ID + "alliance/seato", ID + "alliance/aukus"}
+
+
+def test_accession_timeline(full: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "alliance-accession-timeline", alliance=NATO)
+    curated_rows = pick(rows, graph=GRAPH + "curated")
+    assert len(curated_rows) == 33  # 32 members now, plus the FRG's spell that ended in 1990
+    assert pick(curated_rows, member=ID + "state/380", start="2024-03-07", startEvent="accession")
+    assert pick(curated_rows, member=ID + "state/2", startEvent="entry into force")
+    assert pick(rows, member=ID + "state/350", start="1951-10-22", graph=GRAPH + "atop-5.1")  # ATOP: protocol
+    assert pick(curated_rows, member=ID + "state/350", start="1952-02-18")  # NATO: deposit
+    assert all("endEvent" not in r for r in pick(curated_rows, member=ID + "state/2"))
+
+
+def test_political_shifts_in_a_period(full: Store, curated: Store, catalog: Catalog) -> None:
+    for store in (full, curated):
+        rows = answer(store, catalog, "political-shifts", kind="withdrawal")
+        assert pick(rows, actor=ID + "state/220", date="1966-07-01", eventType="partial withdrawal",
+                    alliance=NATO)
+        assert pick(rows, actor=ID + "state/770", date="1973-12-31", alliance=ID + "alliance/seato")
+        assert pick(rows, actor=ID + "state/339", date="1968-09-13", alliance=ID + "alliance/warsaw-pact")
+        assert {r["eventType"] for r in rows} <= {"withdrawal", "withdrawal notice", "partial withdrawal"}
+        suspensions = answer(store, catalog, "political-shifts", kind="suspension")
+        assert pick(suspensions, actor=ID + "state/339", date="1962-02-01")
+        everything = answer(store, catalog, "political-shifts", kind="all")
+        assert len(everything) > len(rows) and all("1960-01-01" <= r["date"] <= "1979-12-31" for r in everything)
+
+
+def test_alliances_by_obligation_and_condition(full: Store, catalog: Catalog) -> None:
+    located = answer(full, catalog, "alliances-by-obligation", obligation="defence", condition="location")
+    assert pick(located, alliance=ID + "alliance/anzus")
+    assert all(r["obligation"] == "defence" for r in located)
+    assert all("location" in r["conditions"] for r in located)
+    unconditional = answer(full, catalog, "alliances-by-obligation", obligation="defence", condition="none")
+    assert unconditional and all(r.get("conditions", "") == "" for r in unconditional)
+    every = answer(full, catalog, "alliances-by-obligation", obligation="defence", condition="any")
+    assert len(every) >= len(located) + len(unconditional) - 5
+    assert all(not r["alliance"].startswith(ID + "treaty/") for r in every)
+
+
+def test_alliance_obligations(full: Store, curated: Store, catalog: Catalog) -> None:
+    rows = answer(curated, catalog, "alliance-obligations", alliance=NATO)
+    art5 = pick(rows, type="defence obligation", article="5")
+    assert art5 and art5[0]["commitment"] == ID + "obligation/north-atlantic-treaty/3"
+    assert pick(rows, kind="provision", type="organisation provision")
+    atop = pick(answer(full, catalog, "alliance-obligations", alliance=NATO), graph=GRAPH + "atop-5.1")
+    assert pick(atop, type="defence obligation")
+
+
+def test_state_memberships(full: Store, curated: Store, catalog: Catalog) -> None:
+    for store in (full, curated):
+        rows = answer(store, catalog, "state-memberships", state=ID + "state/365", date="1985-01-01")
+        assert pick(rows, alliance=ID + "alliance/warsaw-pact", graph=GRAPH + "curated", start="1955-05-14")
+        assert all(r["start"] <= "1985-01-01" and r.get("end", "9999") >= "1985-01-01" for r in rows)
+    every = answer(full, catalog, "state-memberships", state=ID + "state/365", date=None)
+    assert len(every) > len(answer(full, catalog, "state-memberships", state=ID + "state/365"))
+
+
+def test_military_diplomacy_between_two_states(full: Store, curated: Store, catalog: Catalog) -> None:
+    expected = {ID + "instrument/" + s for s in ("malabar", "cope-india", "quad", "us-india-2-plus-2-dialogue")}
+    args = {"stateA": ID + "state/2", "stateB": ID + "state/750"}
+    assert {r["instrument"] for r in answer(curated, catalog, "military-diplomacy-between-states", **args)} \
+        >= expected
+    rows = answer(full, catalog, "military-diplomacy-between-states", **args)
+    assert {r["instrument"] for r in rows} >= expected
+    dcad = pick(rows, graph=GRAPH + "dcad-1.0", kind="defence-cooperation-agreement")
+    assert len(dcad) >= 3  # DCAD's US-India defence cooperation agreements
+    exercises = answer(full, catalog, "military-diplomacy-between-states", type="joint-exercise", **args)
+    assert {r["instrument"] for r in exercises} == {ID + "instrument/malabar", ID + "instrument/cope-india"}
+
+
+def test_joint_exercises_by_year_and_participant(full: Store, curated: Store, catalog: Catalog) -> None:
+    for store in (full, curated):
+        rows = answer(store, catalog, "joint-exercises", year="2024", participant=ID + "state/2")
+        names = {r["exercise"].rsplit("/", 1)[1] for r in rows}
+        assert names == {"steadfast-defender-2024", "red-flag", "baltops", "rimpac", "pitch-black"}
+        assert pick(rows, exercise=ID + "instrument/rimpac", start="2024-06-27", end="2024-08-01",
+                    participants="29")
+        assert all(r["start"].startswith("2024") for r in answer(store, catalog, "joint-exercises", year="2024",
+                                                                  participant=None))
+        assert len(answer(store, catalog, "joint-exercises", year=None, participant=None)) > len(rows)
+
+
+def test_treaties_signed_in_a_place_or_period(full: Store, curated: Store, catalog: Catalog) -> None:
+    for store in (full, curated):
+        rows = answer(store, catalog, "treaties-signed")  # Washington, 1945-1960
+        nat = pick(rows, agreement=ID + "treaty/north-atlantic-treaty")
+        assert nat and nat[0]["date"] == "1949-04-04" and nat[0]["foundsAlliance"] == NATO
+        assert all("washington" in r["placeName"].lower() for r in rows)
+        assert len(rows) >= 5
+    period = answer(full, catalog, "treaties-signed", place=None, **{"from": "1949-01-01", "to": "1949-12-31"})
+    assert pick(period, agreement=ID + "treaty/north-atlantic-treaty")
+    assert all("1949-01-01" <= r["date"] <= "1949-12-31" for r in period)
+
+
+def test_where_the_sources_disagree(full: Store, curated: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "source-disagreements", alliance=NATO)
+    greece = {r["value"] for r in pick(rows, thing=ID + "membership/nato/350/1952-02-18", aspect="startDate")}
+    assert greece == {"1951-10-22", "1952-02-18"}
+    assert pick(rows, aspect="startDate", value="1949-04-04", claimGraph=GRAPH + "atop-5.1")
+    assert pick(answer(curated, catalog, "source-disagreements", alliance=NATO),
+                thing=ID + "membership/nato/350/1952-02-18", value="1951-10-22")
+    assert len(answer(full, catalog, "source-disagreements", alliance=None)) > len(rows)
+
+
+def test_provenance_of_a_statement(full: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "statement-provenance")
+    assert {r["graph"] for r in rows} == {GRAPH + "curated"}
+    assert pick(rows, value="1952-02-18", citation=ID + "citation/alliance/nato/nato-members")
+    atop = answer(full, catalog, "statement-provenance", subject=ID + "membership/atop-3180/350/1951-10-22",
+                  predicate=None)
+    assert {r["graph"] for r in atop} == {GRAPH + "atop-5.1"}
+    assert any(r.get("derivedFrom", "").startswith(ID + "dataset/") for r in atop)
+
+
+def test_wikidata_links(full: Store, curated: Store, catalog: Catalog) -> None:
+    wd = "http://www.wikidata.org/entity/"
+    for store in (full, curated):
+        rows = answer(store, catalog, "wikidata-links", entity=ID + "state/255")
+        assert {r["wikidata"] for r in rows} >= {wd + "Q183", wd + "Q43287"}  # Germany, German Empire
+        assert pick(rows, wikidata=wd + "Q43287", relation="http://www.w3.org/2004/02/skos/core#closeMatch")
+        nato = answer(store, catalog, "wikidata-links", entity=NATO)
+        assert pick(nato, about=NATO, wikidata=wd + "Q7184")
+
+
+def test_class_hierarchy(full: Store, catalog: Catalog) -> None:
+    events = answer(full, catalog, "class-hierarchy")  # root fo:Event
+    assert pick(events, **{"class": FO + "Accession", "superclass": FO + "Event"})
+    assert not pick(events, **{"class": FO + "Alliance"})
+    everything = answer(full, catalog, "class-hierarchy", root=None)
+    assert pick(everything, **{"class": FO + "DefencePact"}) and pick(everything, **{"class": FO + "AlliedPair"})
+    assert pick(everything, **{"class": FO + "InstitutionalisedAlliance", "superclass": FO + "Alliance"})
