@@ -327,7 +327,8 @@ def _xml_position(data: bytes) -> tuple[int | None, int | None]:
     try:
         xml.sax.parseString(data, _Quiet())
     except xml.sax.SAXParseException as exc:
-        return exc.getLineNumber(), exc.getColumnNumber() + 1
+        column = exc.getColumnNumber()
+        return exc.getLineNumber(), (column + 1 if column is not None else None)
     return None, None
 
 
@@ -348,7 +349,7 @@ def format_for(path: Path) -> ox.RdfFormat:
 def _data_graph_class() -> type:
     from pyshacl.graph_abstraction import OxigraphDataGraph
 
-    class _OxDataGraph(OxigraphDataGraph):  # type: ignore[misc, valid-type]
+    class _OxDataGraph(OxigraphDataGraph):
         """pySHACL's oxigraph data graph, truthy without counting: pySHACL writes `datagraph or sg` for every
         result, and the inherited __len__ runs a COUNT over the whole store (about 1.5 s on a release) each time."""
 
@@ -385,8 +386,10 @@ def _results(report: Graph, store: ox.Store) -> list[Result]:
     for node in report.objects(None, SH.result):
         focus = report.value(node, SH.focusNode)
         source = report.value(node, SH.sourceShape)
-        severity = SEVERITIES.get(report.value(node, SH.resultSeverity), "violation")  # type: ignore[arg-type]
-        owner, label = index.get(source, (source, _short(source) if source is not None else "?"))  # type: ignore[arg-type]
+        severity_node = report.value(node, SH.resultSeverity)
+        severity = SEVERITIES.get(severity_node, "violation") if isinstance(severity_node, URIRef) else "violation"
+        found = index.get(source) if source is not None else None
+        owner, label = found if found is not None else (source, _short(source) if source is not None else "?")
         messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
         generic = {str(m) for m in shapes.objects(owner, SH.message)} if owner is not None else set()
         if len(messages) > 1 and set(messages) - generic:

@@ -1,4 +1,4 @@
-"""The shapes: every shape has a conforming and a violating example, a label and a message, and agrees with the ontology."""
+"""The shapes: each has a conforming and a violating example, a label and a message, and agrees with the ontology."""
 
 from __future__ import annotations
 
