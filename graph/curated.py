@@ -809,7 +809,7 @@ def _alliance(f: _File, alliance_iris: dict[int, URIRef]) -> None:
         raise SourceError("`members` must be a list", where=d.where("members"))
     parties = set()
     for i, m in enumerate(members):
-        parties.add(_membership(f, m, members.where(i), a, events))
+        parties.add(_membership(f, m, members.where(i), a, events, alliance_kind=kind != "not-an-alliance"))
     if kind != "not-an-alliance" and len(parties) >= 2:
         g.add((a, RDF.type, FO.BilateralAlliance if len(parties) == 2 else FO.MultilateralAlliance))
 
@@ -902,15 +902,16 @@ def _treaty(f: _File, t: Any, where: str, alliance: URIRef) -> list[tuple[str, U
 
 
 def _membership(
-    f: _File, m: Any, where: str, alliance: URIRef, events: list[tuple[str, URIRef, LDict]]
+    f: _File, m: Any, where: str, alliance: URIRef, events: list[tuple[str, URIRef, LDict]], *, alliance_kind: bool
 ) -> URIRef:
+    """One member spell; in a treaty family that is no alliance it is a plain org:Membership (no allied dyads)."""
     m = f.keys(m, where, "member spell", MEMBER_KEYS, ("member",))
     g = f.g
     member = f.actors.iri(m["member"], m.where("member"))
     cites = f.cite(m)
     start_key = m["start"] if isinstance(m.get("start"), str) else "unknown"
     ms = f.fresh(mint("membership", f.slug, m["member"], start_key))
-    g.add((ms, RDF.type, FO.AllianceMembership))
+    g.add((ms, RDF.type, FO.AllianceMembership if alliance_kind else ORG.Membership))
     g.add((ms, ORG.member, member))
     g.add((ms, ORG.organization, alliance))
     g.add((alliance, FO.hasParty, member))

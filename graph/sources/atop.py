@@ -311,6 +311,8 @@ def _memberships(g: Graph, alliance: AllianceRow, begins: PartialDate, signature
     slug = _slug(alliance)
     for member, rows in sorted(by_member.items()):
         g.add((alliance.iri, FO.hasParty, state_iri(member)))
+        if member in NON_COW_MEMBERS:
+            _declare_non_cow_member(g, member)
         rows.sort(key=lambda m: (m.start.value, m.phase))
         spells: list[list[MemberRow]] = []
         for m in rows:
@@ -330,6 +332,22 @@ def _memberships(g: Graph, alliance: AllianceRow, begins: PartialDate, signature
             if start.value == begins.value:
                 g.add((node, FO.startedBy, signature))
             emit.derived(g, node, DATASET, *(emit.row_iri(DATASET, "atop5_1m", m.row) for m in spell))
+
+
+# ATOP codes a few members that the COW state list does not know (cowsys = 0 and a code of ATOP's own). They are
+# declared here so every member is an actor; the label says where the code comes from.
+NON_COW_MEMBERS: dict[int, str] = {
+    8152: "Annam (ATOP member code 8152; not in the COW state system)",
+}
+
+
+def _declare_non_cow_member(g: Graph, member: int) -> None:
+    """Type an ATOP-only member code as a state, with a label saying it is ATOP's own code."""
+    node = state_iri(member)
+    g.add((node, RDF.type, FO.State))
+    g.add((node, RDFS.label, Literal(NON_COW_MEMBERS[member], lang="en")))
+    g.add((node, FO.note, Literal("ATOP gives this member its own code; COW does not list it as a state.", lang="en")))
+    emit.derived(g, node, DATASET)
 
 
 def _spell_end(spell: list[MemberRow]) -> PartialDate | None:
