@@ -73,12 +73,19 @@ def test_validation_failure_publishes_nothing(tmp_path: Path, monkeypatch: pytes
     monkeypatch.delenv("FOEDUS_SOURCES", raising=False)
 
     class Report:
-        conforms = False
+        def __init__(self, conforms: bool) -> None:
+            self.conforms = conforms
+
+        def summary(self) -> str:
+            return "conforms" if self.conforms else "does NOT conform"
+
+        def by_shape(self, severity: str) -> dict[tuple[str, str], list[object]]:
+            return {}
 
         def render(self, fmt: str) -> str:
             return "a focus node broke a shape"
 
-    results: list[Report | None] = [None, Report()]  # the first build conforms, the second does not
+    results = [Report(True), Report(False)]  # the first build conforms, the second does not
     monkeypatch.setattr(validate_mod, "validate_release_graph", lambda ds: results.pop(0))
     good = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
     curated = tmp_path / "curated"
