@@ -20,6 +20,7 @@ from foedus.server import (
     sparql,
     ui,
     update,
+    validate,
 )
 from foedus.server.query_exec import Backend, EmbeddedBackend
 from foedus.server.store import ReleaseInfo, _count_graphs, load_release_store
@@ -38,6 +39,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     ontology_docs.bp,
     dataset.bp,
     ui.bp,
+    validate.bp,
 )
 
 
