@@ -41,8 +41,9 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
-def load_states(src):
-    states = {}
+def load_states(src: Path) -> dict[int, tuple[str, str]]:
+    """COW code -> (letters, name), first spell's values."""
+    states: dict[int, tuple[str, str]] = {}
     for r in read_csv(src / "cow_state_system" / "states2016.csv"):
         code = int(r["ccode"])
         states.setdefault(code, (r["stateabb"].strip(), r["statenme"].strip()))
@@ -65,8 +66,9 @@ def load_crosswalk(src):
     return cw
 
 
-def load_historical(src):
-    hist = {}
+def load_historical(src: Path) -> dict[int, list[str]]:
+    """COW code -> QIDs of the historical states listed for it."""
+    hist: dict[int, list[str]] = {}
     for r in read_csv(src / "owid" / "historical_states_wikidata.csv"):
         if r["wikidata_qid"].strip():
             hist.setdefault(int(r["cow_code"]), []).append(r["wikidata_qid"].strip())
@@ -74,7 +76,7 @@ def load_historical(src):
 
 
 def load_overrides(path, states, hist):
-    ov = {}
+    ov: dict[int, list[tuple[str, str]]] = {}
     for n, r in enumerate(read_csv(path), start=2):
         where = f"{path}:{n}"
         code, field, value = int(r["cow_code"]), r["field"].strip(), r["value"].strip()
