@@ -252,8 +252,13 @@ def count_results(form: str, body: bytes, media_type: str) -> int:
         return 1 if "boolean" in data else len(data["results"]["bindings"])
     import pyoxigraph as ox
 
-    fmt = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
-    return len({str(t) for t in ox.parse(body, format=fmt)})
+    declared = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
+    for fmt in (declared, ox.RdfFormat.TURTLE):  # some servers label Turtle as N-Triples
+        try:
+            return len({str(t) for t in ox.parse(body, format=fmt)})
+        except SyntaxError:
+            continue
+    return -1
 
 
 def wrk(url: str, q: BenchQuery, *, seconds: float, connections: int, threads: int,

@@ -62,11 +62,16 @@ def engine_md(e: dict[str, Any]) -> list[str]:
     for q in e["queries"]:
         ox_ms = q.get("oxigraph", {}).get("timing", {}).get("median_ms")
         rd_ms = q.get("rdflib", {}).get("timing", {}).get("median_ms")
-        speed = f"{rd_ms / ox_ms:.0f}×" if ox_ms and rd_ms else "–"
+        speed = "–"
+        if ox_ms and rd_ms:
+            ratio = rd_ms / ox_ms
+            speed = f"{ratio:.0f}×" if ratio >= 2 else f"{ratio:.2f}×"
+        rd_cell = _ms(rd_ms)
         if rd_ms is None and ox_ms and q.get("status") == "rdflib-timeout":
-            speed = f"> {b['deadline'] * 1000 / ox_ms:.0f}×"
+            left = b["deadline"] - ox_ms / 1000 * (1 + q["oxigraph"]["timing"]["n"])
+            rd_cell, speed = f"> {max(left, 0):.0f} s", f"> {max(left, 0) * 1000 / ox_ms:.0f}×"
         rows = q.get("oxigraph", {}).get("rows", "–")
-        lines.append(f"| {q['name']} | {q['kind']} | {rows} | {_ms(ox_ms)} | {_ms(rd_ms)} | {speed} | "
+        lines.append(f"| {q['name']} | {q['kind']} | {rows} | {_ms(ox_ms)} | {rd_cell} | {speed} | "
                      f"{q.get('status')} |")
     return lines + [""]
 
