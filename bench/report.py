@@ -102,6 +102,10 @@ def http_md(h: dict[str, Any]) -> list[str]:
                 lines.append(f"| {query} | {server} | – | – | – | – | HTTP {r.get('probe_status')} | – |")
                 continue
             errors = ", ".join(f"{k} {v}" for k, v in r.get("errors", {}).items()) or "–"
+            if r.get("requests", 0) - r.get("errors", {}).get("status", 0) <= 0:
+                lines.append(f"| {query} | {server} | 0 | – | – | – | none finished in {r.get('seconds', '?')} s "
+                             f"| {'yes' if r.get('same_count') else 'NO (' + str(r.get('probe_results')) + ')'} |")
+                continue
             lines.append(f"| {query} | {server} | {r.get('rps', 0):.0f} | {_ms(r.get('p50_ms'))} | "
                          f"{_ms(r.get('p90_ms'))} | {_ms(r.get('p99_ms'))} | {errors} | "
                          f"{'yes' if r.get('same_count') else 'NO (' + str(r.get('probe_results')) + ')'} |")
@@ -117,6 +121,10 @@ def scale_md(s: dict[str, Any]) -> list[str]:
         for q in f.get("oxigraph", {}).get("queries", []):
             if q["name"] not in names:
                 names.append(q["name"])
+    deadline = next((f["oxigraph"].get("deadline_s") for f in factors if "deadline_s" in f.get("oxigraph", {})), None)
+    if deadline:
+        lines += [f"Warm medians in ms, each query stopped after {deadline:.0f} s (\"timeout\"). Each factor is "
+                  "generated, loaded and queried in a fresh process.", ""]
     head = "| | " + " | ".join(f"x{f['factor']}" for f in factors) + " |"
     lines += [head, "|---|" + "---:|" * len(factors)]
 
