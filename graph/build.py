@@ -21,17 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from foedus import __version__
+from foedus.errors import BuildError, SourceError, ValidationFailed
 from foedus.graph.context import ImportContext
 from foedus.graph.curated import load_curated
 from foedus.graph.describe import describe_release
 from foedus.graph.dyads import build_dyads, collect_spells
 from foedus.graph.manifest import PresentSource, verify_sources
 from foedus.graph.reconcile import Difference, reconcile
-from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.term import Node
-
-from foedus import __version__
-from foedus.errors import BuildError, SourceError, ValidationFailed
 from foedus.settings import Settings
 from foedus.vocab import PREFIXES, graph_iri
 
@@ -294,6 +294,7 @@ def _validate(state: BuildState, say: Callable[[str], None]) -> None:
             target.add(t)
     report = validate_release_graph(ds)
     say(f"  {report.summary()}")
+    state.notes.append(f"SHACL validation: {report.summary()}")
     for (_, label), results in report.by_shape("warning").items():
         example = results[0]
         state.warnings.append(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -16,35 +15,12 @@ from rdflib import Graph
 
 from foedus.queries.catalog import Catalog, load_catalog
 from foedus.queries.run import run_saved
-from foedus.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/foedus/id/"
 FO = "https://w3id.org/foedus/ontology/"
 GRAPH = "https://w3id.org/foedus/graph/"
 NATO = ID + "alliance/nato"
-
-
-def sources_dir() -> Path:
-    """The public data sets: FOEDUS_SOURCES, else ../shared/data next to the repository; missing = failure."""
-    path = Path(os.environ.get("FOEDUS_SOURCES") or REPO.parent / "shared" / "data")
-    assert (path / "atop").is_dir(), f"the public data sets are missing at {path} (set FOEDUS_SOURCES)"
-    return path
-
-
-@functools.cache
-def full_release(base: Path) -> Path:
-    """Build one release (curated core + public data sets) into `base`, once per test session.
-
-    The SHACL gate is replaced by a no-op here, as in tests/test_build.py: the shapes have their own tests, and
-    these check what the queries answer on the data the build produces.
-    """
-    from foedus.graph import build
-
-    settings = load_settings({"sources": sources_dir(), "releases": base})
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "_validate", lambda state, say: None)
-        return build.build_release(settings, progress=False)
 
 
 @functools.cache
@@ -71,8 +47,8 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return full_release(tmp_path_factory.getbasetemp() / "queries-release")
+def release(full_release: Path) -> Path:
+    return full_release
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -144,12 +143,12 @@ def test_post_validate_limits() -> None:
     assert r.status_code == 415
 
 
-def test_full_release_validates_clean(tmp_path: Path) -> None:
-    """The release built from the public data sets has no violation (FAILS, never skips, without the data)."""
-    sources = os.environ.get("FOEDUS_SOURCES") or str(Path(__file__).resolve().parents[2] / "shared" / "data")
-    assert Path(sources).is_dir(), f"FOEDUS_SOURCES={sources} is missing: the public data sets are required"
-    from foedus.graph.build import build_release
-    from foedus.settings import load_settings
+def test_full_release_validates_clean(full_release: Path) -> None:
+    """The release built from the public data sets has no violation (FAILS, never skips, without the data).
 
-    settings = load_settings({"sources": sources, "releases": str(tmp_path / "releases")})
-    build_release(settings, progress=False)  # raises ValidationFailed (with the report) on any violation
+    The session's full release went through the build's SHACL gate, which raises on any violation; what is left
+    are warnings, which the build report lists.
+    """
+    report = (full_release / "build-report.md").read_text(encoding="utf-8")
+    assert "SHACL validation: conforms" in report
+    assert (full_release / "foedus.nq").stat().st_size > 0
