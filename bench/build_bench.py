@@ -10,8 +10,6 @@ SHACL alone is measured by bench/shacl_bench.py (the shapes' own bench) when pre
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import json
 import os
 import subprocess
@@ -137,21 +135,21 @@ def child(sources: Path | None, releases: Path, reason: bool) -> dict[str, Any]:
     }
 
 
-def shacl(release: Path, log: Callable[[str], None]) -> dict[str, Any] | None:
-    """bench/shacl_bench.py's figures when the shapes' bench is there (its own module, called, never copied)."""
-    if importlib.util.find_spec("bench.shacl_bench") is None:
-        return None
-    module = importlib.import_module("bench.shacl_bench")
-    for name in ("run", "main", "bench"):
-        fn = getattr(module, name, None)
-        if callable(fn):
-            try:
-                result = fn(release)
-            except TypeError:
-                result = fn()
-            log(f"  shacl_bench.{name}: done")
-            return result if isinstance(result, dict) else {"result": str(result)}
-    return {"note": "bench/shacl_bench.py has no run/main/bench function"}
+def shacl(nq: Path, timeout: float = 900.0, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """SHACL alone: bench/shacl_bench.py (the shapes' own bench, pySHACL vs Jena) run on the release's N-Quads."""
+    script = Path(__file__).resolve().parent / "shacl_bench.py"
+    if not script.is_file():
+        return {"error": "bench/shacl_bench.py is not there"}
+    try:
+        proc = subprocess.run([sys.executable, str(script), "--data", str(nq)], capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"error": f"shacl_bench did not finish within {timeout:.0f} s"}
+    if proc.returncode != 0:
+        return {"error": f"shacl_bench failed ({proc.returncode}): {proc.stderr.strip()[-800:]}"}
+    result: dict[str, Any] = json.loads(proc.stdout)
+    log(f"  {json.dumps(result)[:300]}")
+    return result
 
 
 def run(sources: Path | None, work: Path, *, reason: bool = True, timeout: float = 1800.0,

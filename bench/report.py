@@ -48,6 +48,19 @@ def build_md(b: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def shacl_md(s: dict[str, Any]) -> list[str]:
+    """SHACL alone, as bench/shacl_bench.py reports it (pySHACL over oxigraph vs Jena shacl)."""
+    lines = ["## SHACL alone (bench/shacl_bench.py: pySHACL over oxigraph vs Jena `shacl`)", ""]
+    if "error" in s:
+        return lines + [f"Not measured: {s['error']}", ""]
+    lines += ["| validator | seconds | violations | warnings |", "|---|---:|---:|---:|"]
+    for key in ("pyshacl_oxigraph", "jena_shacl"):
+        v = s.get(key, {})
+        if isinstance(v, dict):
+            lines.append(f"| {key} | {v.get('total_s', '–')} | {v.get('violations', '–')} | {v.get('warnings', '–')} |")
+    return lines + [""]
+
+
 def engine_md(e: dict[str, Any]) -> list[str]:
     """Engine comparison: load and median time per query, with the equality verdict."""
     lines = ["## Query engine (same process, same data: pyoxigraph vs rdflib in-memory)", ""]
@@ -163,7 +176,9 @@ def render(results: Path = RESULTS_DIR, command: str = "make bench") -> str:
     machine = _load(results, "machine")
     if machine:
         lines += machine_md(machine) + [""]
-    for name, fn in (("build", build_md), ("engine", engine_md), ("http", http_md), ("scale", scale_md)):
+    parts = (("build", build_md), ("shacl", shacl_md), ("engine", engine_md), ("http", http_md),
+             ("scale", scale_md))
+    for name, fn in parts:
         data = _load(results, name)
         if data is not None:
             lines += fn(data)

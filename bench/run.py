@@ -1,4 +1,4 @@
-"""`python -m bench.run [--quick] [--only build,engine,http,scale]`: run the benches, write JSON and RESULTS.md.
+"""`python -m bench.run [--quick] [--only build,shacl,engine,http,scale]`: run the benches, write JSON and RESULTS.md.
 
 Each part writes bench/results/<part>.json as soon as it finishes, and RESULTS.md is rendered from every JSON file
 present, so parts can be run (or re-run) one at a time. Everything listens and connects on 127.0.0.1 only; every
@@ -16,7 +16,7 @@ from pathlib import Path
 from bench import report
 from bench.measure import RESULTS_DIR, machine, write_json
 
-PARTS = ("build", "engine", "http", "scale")
+PARTS = ("build", "shacl", "engine", "http", "scale")
 
 
 def _log(line: str) -> None:
@@ -65,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         result = build_bench.run(args.sources, args.work / "build", log=_log)
         write_json("build", result)
         built = Path(result["release"]) if "release" in result else None
+    if "shacl" in parts:
+        from bench import build_bench
+
+        release = _release(args.release, built)
+        _log(f"shacl: bench/shacl_bench.py on {release}")
+        write_json("shacl", build_bench.shacl(release / "foedus.nq", log=_log))
     if "engine" in parts:
         from bench import engine_bench
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from foedus.graph.yamlsrc import LDict, LList, load_yaml
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
 from foedus.errors import SourceError, location
 from foedus.fo_terms import FO, ROLE
+from foedus.graph.yamlsrc import LDict, LList, load_yaml
 from foedus.vocab import (
     ORG,
     SCHEMA,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from foedus.graph.manifest import PresentSource
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, XSD
 
+from foedus.graph.manifest import PresentSource
 from foedus.settings import Settings
 from foedus.vocab import graph_iri, mint
 

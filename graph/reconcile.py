@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from foedus.graph.dyads import Spell, collect_spells
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
 from foedus.fo_terms import FO
+from foedus.graph.dyads import Spell, collect_spells
 from foedus.vocab import ID, graph_iri, mint
 
 

@@ -15,12 +15,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from foedus.ontology.codegen import core_path
-from foedus.ontology.extensions import list_extensions
 from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.exceptions import ParserError
 
 from foedus.errors import OntologyError
+from foedus.ontology.codegen import core_path
+from foedus.ontology.extensions import list_extensions
 
 ONTOLOGY_BASE = "https://w3id.org/foedus/ontology"
 TERM_BASE = ONTOLOGY_BASE + "/"

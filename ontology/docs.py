@@ -10,11 +10,11 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from foedus.ontology.codegen import core_path
-from foedus.ontology.extensions import Extension, list_extensions
 from rdflib import OWL, Graph
 
 from foedus.errors import OntologyError
+from foedus.ontology.codegen import core_path
+from foedus.ontology.extensions import Extension, list_extensions
 
 
 def _pylode() -> Any:

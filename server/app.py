@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, current_app
+from pyoxigraph import Store
+
+from foedus.errors import ConfigError
 from foedus.server import (
     api,
     dataset,
@@ -24,9 +27,6 @@ from foedus.server import (
 )
 from foedus.server.query_exec import Backend, EmbeddedBackend
 from foedus.server.store import ReleaseInfo, _count_graphs, load_release_store
-from pyoxigraph import Store
-
-from foedus.errors import ConfigError
 from foedus.settings import Settings, load_settings
 
 # The surfaces, in the order their routes are matched. Another surface: append its blueprint here.

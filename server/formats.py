@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from foedus.server.errors import bad_request, not_acceptable
 from pyoxigraph import RdfFormat
+
+from foedus.server.errors import bad_request, not_acceptable
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from flask import Response, request
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, Triple
+
 from foedus.server import errors
 from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, formats_for, negotiate
 from foedus.server.query_text import inspect_query
 from foedus.server.serialize import capped, write_boolean, write_solutions, write_triples
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, Triple
-
 from foedus.settings import Settings
 
 TRUNCATED_HEADER = "Foedus-Results-Truncated"

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from foedus.server.query_exec import ChildFailure, Dataset
 from pyoxigraph import (
     BlankNode,
     NamedNode,
@@ -30,6 +29,7 @@ from pyoxigraph import (
 )
 
 from foedus.errors import ConfigError, FoedusError
+from foedus.server.query_exec import ChildFailure, Dataset
 from foedus.settings import Settings
 
 BATCH_TRIPLES = 5000

@@ -15,8 +15,9 @@ from itertools import islice
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from foedus.server.formats import Format
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple, serialize
+
+from foedus.server.formats import Format
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -7,8 +7,9 @@ wrong), else the URL the request came in on.
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
+
+from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
 
 bp = Blueprint("service_description", __name__)
 

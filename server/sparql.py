@@ -7,10 +7,11 @@ way they are sent; see update.py for the operator's token-protected route.
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
+from werkzeug.datastructures import MultiDict
+
 from foedus.server import errors
 from foedus.server.errors import PROTOCOL
 from foedus.server.query_exec import Dataset, answer
-from werkzeug.datastructures import MultiDict
 
 bp = Blueprint("sparql", __name__)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 
 from flask import Blueprint, Response, jsonify, request
+
 from foedus.server import errors
 from foedus.server.errors import PROTOCOL
 from foedus.server.query_exec import reset_helper

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from foedus.graph.curated import load_curated
 
 from foedus.errors import SourceError
+from foedus.graph.curated import load_curated
 
 OLD = '{member: 220, start: "1950-01", source: src}'
 FIXTURE = Path(__file__).parent / "fixtures" / "curated"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from foedus.server import errors
-from foedus.server.app import create_app
 from pyoxigraph import Store
 
+from foedus.server import errors
+from foedus.server.app import create_app
 from foedus.settings import load_settings
 
 HELPERS = [

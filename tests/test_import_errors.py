@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from foedus.graph.context import ImportContext
-from foedus.graph.sources import SOURCES, get
-from foedus.graph.sources.table import UNIT_DAY, UNIT_MONTH, UNIT_YEAR
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from foedus.errors import SourceError
 from foedus.fo_terms import FO
+from foedus.graph.context import ImportContext
+from foedus.graph.sources import SOURCES, get
+from foedus.graph.sources.table import UNIT_DAY, UNIT_MONTH, UNIT_YEAR
 from foedus.vocab import instrument_iri, state_iri
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from foedus.graph.context import ImportContext
-from foedus.graph.sources import SOURCES
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ORG, RDF, SKOS, XSD
 
 from foedus.fo_terms import FO, ROLE
+from foedus.graph.context import ImportContext
+from foedus.graph.sources import SOURCES
 from foedus.vocab import PREFIXES, alliance_iri, state_iri
 
 NATO = alliance_iri("nato")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from foedus.ontology.check import Problem, check_ontology, fixture_path, load_ontology_set, reasoning_problems
-from foedus.ontology.codegen import core_path
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from foedus.cli import cli
 from foedus.fo_terms import FO
+from foedus.ontology.check import Problem, check_ontology, fixture_path, load_ontology_set, reasoning_problems
+from foedus.ontology.codegen import core_path
 
 PREFIXES = """\
 @prefix fo:   <https://w3id.org/foedus/ontology/> .

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from foedus.ontology import codegen
 
 from foedus.fo_terms import FO, ROLE
+from foedus.ontology import codegen
 
 
 def test_committed_fo_terms_is_current() -> None:

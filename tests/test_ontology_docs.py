@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from foedus.ontology.docs import build_docs
 
 from foedus.cli import cli
+from foedus.ontology.docs import build_docs
 
 
 def test_build_docs_writes_html_for_core_and_extensions(tmp_path: Path) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from foedus.ontology.check import check_ontology, load_ontology_set
-from foedus.ontology.extensions import list_extensions
 from pyshacl import validate
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from foedus.fo_terms import FO
+from foedus.ontology.check import check_ontology, load_ontology_set
+from foedus.ontology.extensions import list_extensions
 
 CC = Namespace("https://w3id.org/foedus/ontology/crisis-communication/")
 CORE = URIRef("https://w3id.org/foedus/ontology")

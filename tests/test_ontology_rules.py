@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from foedus.ontology import check
 from foedus.ontology.check import OntologySet, Problem, load_ontology_set
 

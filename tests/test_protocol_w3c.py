@@ -21,13 +21,13 @@ from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
-from foedus.server.app import create_app
-from foedus.server.store import load_files_store
 from pyoxigraph import DefaultGraph, RdfFormat, Store
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, Namespace
 from test_server_live import running_server
 
+from foedus.server.app import create_app
+from foedus.server.store import load_files_store
 from foedus.settings import load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "server"

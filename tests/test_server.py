@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from pyoxigraph import Store
+from werkzeug.test import TestResponse
+
+from foedus.errors import ConfigError
 from foedus.server import errors
 from foedus.server.app import create_app
 from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
 from foedus.server.query_exec import Dataset, EmbeddedBackend, Limits, execute, prepare
 from foedus.server.store import load_files_store, load_release_store
-from pyoxigraph import Store
-from werkzeug.test import TestResponse
-
-from foedus.errors import ConfigError
 from foedus.settings import Settings, load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "server"

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from foedus.server.app import create_app
-from foedus.server.remote import publish_release
 from SPARQLWrapper import JSON, TSV, SPARQLWrapper
 from test_server_live import ALLIANCES, FIXTURES, free_port, running_server
 
+from foedus.server.app import create_app
+from foedus.server.remote import publish_release
 from foedus.settings import Settings, load_settings
 
 pytestmark = pytest.mark.virtuoso

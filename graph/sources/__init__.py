@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from foedus.graph.context import ImportContext
 from rdflib import Graph, URIRef
 
 from foedus import errors
+from foedus.graph.context import ImportContext
 
 Loader = Callable[[Path, ImportContext], Graph]
 

@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from foedus.graph.context import ImportContext
-from foedus.graph.sources import emit
-from foedus.graph.sources.table import PartialDate, Row, partial_date, read_rows
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ORG, RDF, RDFS, SKOS
 
 from foedus.fo_terms import FO
+from foedus.graph.context import ImportContext
+from foedus.graph.sources import emit
+from foedus.graph.sources.table import PartialDate, Row, partial_date, read_rows
 from foedus.vocab import alliance_iri, mint, state_iri
 
 DATASET = "atop-5.1"

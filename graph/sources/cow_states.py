@@ -11,13 +11,13 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from foedus.graph.context import ImportContext
-from foedus.graph.sources import emit
-from foedus.graph.sources.table import PartialDate, Row, partial_date, read_rows
 from rdflib import Graph, Literal
 from rdflib.namespace import ORG, RDF, RDFS, SKOS
 
 from foedus.fo_terms import FO
+from foedus.graph.context import ImportContext
+from foedus.graph.sources import emit
+from foedus.graph.sources.table import PartialDate, Row, partial_date, read_rows
 from foedus.vocab import mint, state_iri
 
 DATASET = "cow-states-2016"

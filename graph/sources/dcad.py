@@ -10,13 +10,13 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from foedus.graph.context import ImportContext
-from foedus.graph.sources import emit
-from foedus.graph.sources.table import UNIT_YEAR, PartialDate, Row, partial_date, read_rows
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from foedus.fo_terms import FO, ROLE
+from foedus.graph.context import ImportContext
+from foedus.graph.sources import emit
+from foedus.graph.sources.table import UNIT_YEAR, PartialDate, Row, partial_date, read_rows
 from foedus.vocab import instrument_iri, mint, state_iri
 
 DATASET = "dcad-1.0"

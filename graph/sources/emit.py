@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from foedus.graph.sources.table import UNIT_DAY, UNIT_MONTH, PartialDate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, TIME, XSD
 
 from foedus.fo_terms import FO
+from foedus.graph.sources.table import UNIT_DAY, UNIT_MONTH, PartialDate
 from foedus.vocab import mint
 
 
