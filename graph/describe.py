@@ -12,7 +12,8 @@ from foedus.settings import Settings
 from foedus.vocab import graph_iri, mint
 
 VOID = Namespace("http://rdfs.org/ns/void#")
-PROJECT_LICENCE = URIRef("https://spdx.org/licenses/MIT")
+# The data we write and the ontology are CC BY 4.0 (the code is MIT; see README).
+PROJECT_LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 RELEASE_FILES = ("foedus.nq", "foedus.trig", "foedus.ttl", "foedus.jsonld")
 OWN_GRAPHS = {
     "curated": "Foedus curated core: alliances, treaties, events, obligations, members, instruments.",
@@ -68,7 +69,8 @@ def describe_release(
         if present is not None:
             src = present.source
             g.add((subset, DCTERMS.title, Literal(f"{src.title} {src.version}", lang="en")))
-            g.add((subset, DCTERMS.license, Literal(src.licence)))
+            # The public data sets state no licence a link could name: their terms are text, so dcterms:rights.
+            g.add((subset, DCTERMS.rights, Literal(src.licence, lang="en")))
             g.add((subset, DCTERMS.bibliographicCitation, Literal(src.citation)))
             g.add((subset, DCAT.landingPage, URIRef(src.landing_page)))
             g.add((subset, DCTERMS.hasVersion, Literal(src.version)))

@@ -65,7 +65,7 @@ def description() -> dict[str, Any]:
         OPTIONAL {{ ?d <{VOID}sparqlEndpoint> ?endpoint }} }} LIMIT 20""")
     subsets = select(f"""SELECT ?s ?graph ?title ?licence ?cite ?landing ?version ?triples WHERE {{
         ?s <{DCT}identifier> ?graph . FILTER(isIRI(?graph))
-        OPTIONAL {{ ?s <{DCT}title> ?title }} OPTIONAL {{ ?s <{DCT}license> ?licence }}
+        OPTIONAL {{ ?s <{DCT}title> ?title }} OPTIONAL {{ ?s <{DCT}license>|<{DCT}rights> ?licence }}
         OPTIONAL {{ ?s <{DCT}bibliographicCitation> ?cite }} OPTIONAL {{ ?s <{DCAT}landingPage> ?landing }}
         OPTIONAL {{ ?s <{DCT}hasVersion> ?version }} OPTIONAL {{ ?s <{VOID}triples> ?triples }} }}""")
     graphs: dict[str, dict[str, Any]] = {}
