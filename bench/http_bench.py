@@ -28,6 +28,7 @@ from typing import Any
 
 from bench.engine_bench import BenchQuery, mix_queries
 from bench.measure import PeakSampler, free_port, mib, tree_rss_bytes
+from foedus.server.virtuoso import write_virtuoso_ini
 
 HTTP_QUERIES = ("lookup-by-iri", "describe", "order-limit", "multi-join-dates", "aggregation")
 READY_TIMEOUT = 600.0
@@ -51,37 +52,6 @@ done = function(summary, latency, requests)
 end
 """
 
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-Striping = 0
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-CaseMode = 2
-DirsAllowed = ., {d}
-NumberOfBuffers = {buffers}
-MaxDirtyBuffers = {dirty}
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-ServerThreads = 16
-MaxKeepAlives = 16
-KeepAliveTimeout = 10
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 60
-MaxQueryCostEstimationTime = 0
-"""
 
 
 @dataclass
@@ -215,8 +185,7 @@ def virtuoso_server(nq: Path) -> Iterator[Server]:
         home = Path(tmp)
         shutil.copy(nq, home / "data.nq")
         sql, http = free_port(), free_port()
-        (home / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=home, sql=sql, http=http, buffers=340000,
-                                                                dirty=250000), encoding="utf-8")
+        write_virtuoso_ini(home, sql_port=sql, http_port=http, buffers=340000)
         cmd = [binary, "+foreground", "+configfile", str(home / "virtuoso.ini")]
         with _process("virtuoso", cmd, f"http://127.0.0.1:{http}/sparql", cwd=home) as server:
             start = time.monotonic()

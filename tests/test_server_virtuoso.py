@@ -23,39 +23,12 @@ from test_server_live import ALLIANCES, FIXTURES, free_port, running_server
 
 from foedus.server.app import create_app
 from foedus.server.remote import publish_release
+from foedus.server.virtuoso import write_virtuoso_ini
 from foedus.settings import Settings, load_settings
 
 pytestmark = pytest.mark.virtuoso
 CURATED = "https://w3id.org/foedus/graph/curated"
 
-INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-Striping = 0
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-CaseMode = 2
-DirsAllowed = ., {d}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-ServerThreads = 10
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
-"""
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +38,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert binary, "virtuoso-t is missing: `apt-get install virtuoso-opensource` (make test does it)"
     home = tmp_path_factory.mktemp("virtuoso")
     http = free_port()
-    (home / "virtuoso.ini").write_text(INI.format(d=home, sql=free_port(), http=http), encoding="utf-8")
+    write_virtuoso_ini(home, sql_port=free_port(), http_port=http)
     proc = subprocess.Popen(
         [binary, "+foreground", "+configfile", str(home / "virtuoso.ini")],
         cwd=home,
