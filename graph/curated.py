@@ -963,15 +963,7 @@ def _spell_event(
             and parse_date(e["date"], e.where("date")).value == date.value
         ):
             return iri
-    iri = f.fresh(mint("event", f.slug, etype, m["member"]))
-    f.g.add((iri, RDF.type, EVENT_CLASSES[etype]))
-    f.g.add((iri, FO.ofAlliance, alliance))
-    f.g.add((iri, FO.byActor, member))
-    if date is not None:
-        f.g.add((iri, FO.date, date.literal()))
-        f.g.add((iri, FO.datePrecision, PRECISION[date.precision]))
-    f.add_sources(iri, cites)
-    return iri
+    return _new_spell_event(f, etype, m["member"], (FO.ofAlliance, alliance), member, date, cites)
 
 
 # ----------------------------------------------------------------------------
@@ -1094,9 +1086,16 @@ def _instrument_event(
     for t, iri, e in listed:
         if t == etype and e.get("actor") is not None and f.actors.iri(e["actor"], e.where()) == actor:
             return iri
-    iri = f.fresh(mint("event", f.slug, etype, p["actor"]))
+    return _new_spell_event(f, etype, p["actor"], (FO.ofInstrument, ins), actor, date, cites)
+
+
+def _new_spell_event(
+    f: _File, etype: str, key: Any, of: tuple[URIRef, URIRef], actor: URIRef, date: Any, cites: list[URIRef]
+) -> URIRef:
+    """Make the event that began or ended a member's or participant's spell when the file lists none for it."""
+    iri = f.fresh(mint("event", f.slug, etype, key))
     f.g.add((iri, RDF.type, EVENT_CLASSES[etype]))
-    f.g.add((iri, FO.ofInstrument, ins))
+    f.g.add((iri, *of))
     f.g.add((iri, FO.byActor, actor))
     if date is not None:
         f.g.add((iri, FO.date, date.literal()))
