@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -48,7 +49,22 @@ def build(sources: Path | None, releases: Path | None, quiet: bool) -> None:
     from foedus.graph.build import build_release
 
     path = build_release(_settings(sources=sources, releases=releases), progress=not quiet)
-    click.echo(f"release written to {path}")
+    click.echo(_build_summary(path))
+
+
+def _build_summary(release: Path) -> str:
+    """The end-of-build summary: triples by graph, entities by class, disagreements; details in build-report.md."""
+    report = json.loads((release / "build-report.json").read_text(encoding="utf-8"))
+    lines = [f"release {report['version']} written to {release}", "triples by graph:"]
+    lines += [f"  {n:>9,}  {g}" for g, n in sorted(report["graphs"].items(), key=lambda kv: -kv[1])]
+    lines.append("entities by class:")
+    entities = sorted(report["entities"].items(), key=lambda kv: -kv[1])
+    lines += [f"  {n:>9,}  {c}" for c, n in entities]
+    found = report["disagreements"]
+    lines.append(f"disagreements between sources: {found['curated']} recorded in the curated core, "
+                 f"{len(found['reconciliation'])} found between curated and ATOP dates; "
+                 f"warnings: {len(report['warnings'])} (see {release / 'build-report.md'})")
+    return "\n".join(lines)
 
 
 @cli.group()

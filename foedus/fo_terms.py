@@ -149,6 +149,7 @@ class FO(DefinedNamespace):
     occurrenceOf: URIRef  # occurrence of
     ofAgreement: URIRef  # of agreement
     ofAlliance: URIRef  # of alliance
+    ofCollaboration: URIRef  # of collaboration
     ofInstrument: URIRef  # of instrument
     participant: URIRef  # participating actor
     participantRole: URIRef  # participant role

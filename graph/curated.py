@@ -802,7 +802,8 @@ def _alliance(f: _File, alliance_iris: dict[int, URIRef]) -> None:
     if not isinstance(alliance_events, LList):
         raise SourceError("`events` must be a list", where=d.where("events"))
     for i, e in enumerate(alliance_events):
-        events.append(f.event(e, alliance_events.where(i), slug, (FO.ofAlliance, a)))
+        of = FO.ofAlliance if kind != "not-an-alliance" else FO.ofCollaboration
+        events.append(f.event(e, alliance_events.where(i), slug, (of, a)))
 
     members = d.get("members") or LList()
     if not isinstance(members, LList):
@@ -932,7 +933,8 @@ def _membership(
         if m.get(key) is None:
             continue
         etype = f.choice(m, key, EVENT_CLASSES, "event type")
-        g.add((ms, prop, _spell_event(f, etype, m, member, date, alliance, events, cites)))
+        of = (FO.ofAlliance if alliance_kind else FO.ofCollaboration, alliance)
+        g.add((ms, prop, _spell_event(f, etype, m, member, date, of, events, cites)))
     f.note(m, ms)
     f.add_sources(ms, cites)
     if m.get("disputed") is not None:
@@ -946,7 +948,7 @@ def _spell_event(
     m: LDict,
     member: URIRef,
     date: DateValue | None,
-    alliance: URIRef,
+    of: tuple[URIRef, URIRef],
     events: list[tuple[str, URIRef, LDict]],
     cites: list[URIRef],
 ) -> URIRef:
@@ -963,7 +965,7 @@ def _spell_event(
             and parse_date(e["date"], e.where("date")).value == date.value
         ):
             return iri
-    return _new_spell_event(f, etype, m["member"], (FO.ofAlliance, alliance), member, date, cites)
+    return _new_spell_event(f, etype, m["member"], of, member, date, cites)
 
 
 # ----------------------------------------------------------------------------

@@ -36,3 +36,17 @@ def test_bad_setting_is_one_line_on_stderr(tmp_path: Path) -> None:
     assert result.stderr.strip() == "foedus: error: FOEDUS_QUERY_TIMEOUT: setting 'query_timeout' must be float, " \
                                     "got 'soon'"
     assert "Traceback" not in result.stderr
+
+
+def test_build_ends_with_a_summary(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "FOEDUS_SOURCES"}
+    env["FOEDUS_RELEASES"] = str(tmp_path / "releases")
+    result = run("build", "--quiet", env=env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "triples by graph:" in out and "https://w3id.org/foedus/graph/curated" in out
+    assert "entities by class:" in out and "fo:AllianceMembership" in out
+    assert "disagreements between sources:" in out
+    assert (tmp_path / "releases" / "latest" / "foedus.nq").exists()
