@@ -86,12 +86,48 @@ def _extension_files(*, shapes: bool) -> list[Any]:
     return sorted((f for f in found if f.name.endswith(".shapes.ttl") == shapes), key=lambda f: f.name)
 
 
+class _ReadOnlyGraph(Graph):
+    """A graph that, once frozen, remembers the answer to every triple pattern asked of it (until it changes).
+
+    pySHACL reads the shapes graph afresh for every focus node (over two million pattern look-ups on a release);
+    the shapes do not change once parsed, so each answer is computed once.
+    """
+
+    _answers: dict[Any, tuple[Any, ...]] | None = None
+
+    def freeze(self) -> None:
+        """From now on the graph must not change; reads are remembered."""
+        self._answers = {}
+
+    def triples(self, triple: Any) -> Any:
+        if self._answers is None:
+            return super().triples(triple)
+        try:
+            hit = self._answers.get(triple)
+        except TypeError:  # an unhashable pattern (a property path object): ask the store
+            return super().triples(triple)
+        if hit is None:
+            hit = self._answers[triple] = tuple(super().triples(triple))
+        return iter(hit)
+
+    def add(self, triple: Any) -> Any:
+        if self._answers:
+            self._answers = {}  # pySHACL adds its system triples: forget what was remembered
+        return super().add(triple)
+
+    def remove(self, triple: Any) -> Any:
+        if self._answers:
+            self._answers = {}
+        return super().remove(triple)
+
+
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
-    """All shapes in one rdflib graph (parsed once per process)."""
-    g = Graph()
+    """All shapes in one rdflib graph (parsed once per process, read-only afterwards)."""
+    g = _ReadOnlyGraph()
     for f in shape_files():
         g.parse(data=f.read_text(encoding="utf-8"), format="turtle", publicID=SHAPES_BASE)
+    g.freeze()
     return g
 
 
@@ -365,19 +401,17 @@ def _data_graph(store: ox.Store) -> Any:
 
 @lru_cache(maxsize=1)
 def _speed_up_pyshacl() -> None:
-    """Remove three per-focus-node costs of pySHACL 0.40 that do not change the report (measured on the release).
+    """Remove two per-focus-node costs of pySHACL 0.40 that do not change the report (measured on the release).
 
     - Each shape looks its parameters up in a list of ~40 IRIs for every focus node (45 M IRI comparisons): a
       frozenset gives the same membership answer.
     - Each SPARQL constraint re-checks its (unchanging) query text with nine regular expressions for every focus
       node: the check is remembered per text once it has passed.
-    - The shapes graph is read afresh for every focus node: it does not change during a validation, so its answers
-      are remembered per shapes graph.
+    A third, re-reading the shapes graph for every focus node, is met by _ReadOnlyGraph.
     """
     import pyshacl.shape as shape_module
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
     from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
-    from pyshacl.shapes_graph import ShapesGraph
 
     shape_module.CONSTRAINT_PARAMS = (frozenset(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)  # type: ignore[attr-defined]
 
@@ -392,18 +426,6 @@ def _speed_up_pyshacl() -> None:
         return True
 
     SPARQLQueryHelper.check_invalid_sparql = check_once  # type: ignore[method-assign]
-
-    for name in ("objects", "subjects", "predicates", "predicate_objects"):
-        original = getattr(ShapesGraph, name)
-
-        def remembered(self: Any, *args: Any, _original: Any = original, _name: str = name) -> Any:
-            cache = self.__dict__.setdefault("_foedus_answers", {})
-            key = (_name, args)
-            if key not in cache:
-                cache[key] = tuple(_original(self, *args))
-            return iter(cache[key])
-
-        setattr(ShapesGraph, name, remembered)
 
 
 def validate_store(store: ox.Store, *, add_ontology: bool = True) -> Report:
