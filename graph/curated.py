@@ -244,6 +244,15 @@ class _Actors:
         )
 
 
+
+def _list(d: LDict, key: str) -> LList:
+    """The list under `key` (empty when absent); anything else is an error naming the place."""
+    value = d.get(key) or LList()
+    if not isinstance(value, LList):
+        raise SourceError(f"`{key}` must be a list", where=d.where(key))
+    return value
+
+
 class _File:
     """Emits the triples of one curated YAML file, checking each value as it goes."""
 
@@ -792,22 +801,16 @@ def _alliance(f: _File, alliance_iris: dict[int, URIRef]) -> None:
                 alliance_iris[v] = a
     f.add_sources(a, id_cites)
 
-    treaties = d.get("treaties") or LList()
-    if not isinstance(treaties, LList):
-        raise SourceError("`treaties` must be a list", where=d.where("treaties"))
+    treaties = _list(d, "treaties")
     events: list[tuple[str, URIRef, LDict]] = []
     for i, t in enumerate(treaties):
         events.extend(_treaty(f, t, treaties.where(i), a))
-    alliance_events = d.get("events") or LList()
-    if not isinstance(alliance_events, LList):
-        raise SourceError("`events` must be a list", where=d.where("events"))
+    alliance_events = _list(d, "events")
     for i, e in enumerate(alliance_events):
         of = FO.ofAlliance if kind != "not-an-alliance" else FO.ofCollaboration
         events.append(f.event(e, alliance_events.where(i), slug, (of, a)))
 
-    members = d.get("members") or LList()
-    if not isinstance(members, LList):
-        raise SourceError("`members` must be a list", where=d.where("members"))
+    members = _list(d, "members")
     parties = set()
     for i, m in enumerate(members):
         parties.add(_membership(f, m, members.where(i), a, events, alliance_kind=kind != "not-an-alliance"))
@@ -834,13 +837,9 @@ def _treaty(f: _File, t: Any, where: str, alliance: URIRef) -> list[tuple[str, U
         g.add((tr, FO.depositary, f.actors.iri(t["depositary"], t.where("depositary"))))
     if t.get("amends") is not None:
         g.add((tr, FO.amends, f.ref_treaty(t["amends"], t.where("amends"))))
-    events = t.get("events") or LList()
-    if not isinstance(events, LList):
-        raise SourceError("`events` must be a list", where=t.where("events"))
+    events = _list(t, "events")
     out = [f.event(e, events.where(i), tslug, (FO.ofAgreement, tr)) for i, e in enumerate(events)]
-    obligations = t.get("obligations") or LList()
-    if not isinstance(obligations, LList):
-        raise SourceError("`obligations` must be a list", where=t.where("obligations"))
+    obligations = _list(t, "obligations")
     for i, o in enumerate(obligations, start=1):
         o = f.keys(
             o,
@@ -860,9 +859,7 @@ def _treaty(f: _File, t: Any, where: str, alliance: URIRef) -> list[tuple[str, U
             g.add((ob, DCTERMS.description, _en(summary)))
         f.note(o, ob)
         f.add_sources(ob, f.cite(o))
-        conditions = o.get("conditions") or LList()
-        if not isinstance(conditions, LList):
-            raise SourceError("`conditions` must be a list", where=o.where("conditions"))
+        conditions = _list(o, "conditions")
         if conditions:
             g.add((ob, RDF.type, FO.ConditionalObligation))
         for j, c in enumerate(conditions, start=1):
@@ -1013,13 +1010,9 @@ def _instrument(f: _File) -> None:
         based_on = LList([based_on])
     for ref in based_on:
         g.add((ins, FO.basedOn, f.ref_treaty_or_alliance(ref, d.where("based_on"))))
-    events = d.get("events") or LList()
-    if not isinstance(events, LList):
-        raise SourceError("`events` must be a list", where=d.where("events"))
+    events = _list(d, "events")
     listed = [f.event(e, events.where(i), slug, (FO.ofInstrument, ins)) for i, e in enumerate(events)]
-    participants = d.get("participants") or LList()
-    if not isinstance(participants, LList):
-        raise SourceError("`participants` must be a list", where=d.where("participants"))
+    participants = _list(d, "participants")
     for i, p in enumerate(participants):
         p = f.keys(
             p,
@@ -1046,9 +1039,7 @@ def _instrument(f: _File) -> None:
                 g.add((part, prop, ev))
         f.note(p, part)
         f.add_sources(part, cites)
-    occurrences = d.get("occurrences") or LList()
-    if not isinstance(occurrences, LList):
-        raise SourceError("`occurrences` must be a list", where=d.where("occurrences"))
+    occurrences = _list(d, "occurrences")
     for i, o in enumerate(occurrences, start=1):
         o = f.keys(
             o,
