@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request
 
 from foedus.errors import SourceError
 from foedus.server.errors import bad_request, too_large, unsupported_media_type
-from foedus.shapes.validate import FORMATS, MEDIA_TYPES, validate_bytes
+from foedus.shapes.validate import format_for_media_type, format_for_suffix, validate_bytes
 
 bp = Blueprint("validate", __name__)
 
@@ -42,14 +42,14 @@ def validate() -> Response:
     if upload is not None:
         data = upload.read(limit + 1)
         media = _media_type(upload.mimetype)
-        fmt = MEDIA_TYPES.get(media) if media not in ("", "application/octet-stream") else None
+        fmt = format_for_media_type(media) if media != "application/octet-stream" else None
         if fmt is None:
-            fmt = FORMATS.get(Path(upload.filename or "").suffix.lower())
+            fmt = format_for_suffix(Path(upload.filename or "").suffix)
         shown = upload.filename or media
     else:
         data = request.get_data(cache=False)
         media = _media_type(request.content_type)
-        fmt = MEDIA_TYPES.get(media)
+        fmt = format_for_media_type(media)
         shown = media
     if len(data) > limit:
         raise too_large(limit)

@@ -33,23 +33,19 @@ DEFAULT_GRAPH_NAME = "urn:x-foedus:default-graph"
 
 SEVERITIES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES, ".ntriples": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
-}
+# RDF syntaxes come from pyoxigraph's own tables (as in server/store.py); `.owl` is the one common suffix it lacks.
+_OWL_SUFFIX = {"owl": ox.RdfFormat.RDF_XML}
 
-MEDIA_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/ld+json": ox.RdfFormat.JSON_LD, "application/json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/xml": ox.RdfFormat.RDF_XML,
-}
+
+def format_for_suffix(suffix: str) -> ox.RdfFormat | None:
+    """The RDF syntax a file suffix names (".ttl", ".nq", ".jsonld", ".rdf", ".owl" ...), or None."""
+    name = suffix.lower().lstrip(".")
+    return (ox.RdfFormat.from_extension(name) or _OWL_SUFFIX.get(name)) if name else None
+
+
+def format_for_media_type(media_type: str) -> ox.RdfFormat | None:
+    """The RDF syntax a media type names (text/turtle, application/ld+json ...), or None."""
+    return ox.RdfFormat.from_media_type(media_type) if media_type else None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -370,9 +366,9 @@ def _xml_position(data: bytes) -> tuple[int | None, int | None]:
 
 def format_for(path: Path) -> ox.RdfFormat:
     """The RDF syntax of a file, from its extension."""
-    fmt = FORMATS.get(path.suffix.lower())
+    fmt = format_for_suffix(path.suffix)
     if fmt is None:
-        known = ", ".join(sorted(FORMATS))
+        known = ".ttl .nt .nq .trig .jsonld .rdf .owl"
         raise SourceError(f"unknown RDF file extension {path.suffix!r}; use one of {known}", where=str(path))
     return fmt
 
