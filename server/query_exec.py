@@ -158,13 +158,13 @@ def _format_by_key(key: str) -> Format:
 
 def _read_exact(fd: int, size: int) -> bytes:
     """Read exactly `size` bytes (blocking); b"" when the other end closed first."""
-    data = b""
+    data = bytearray()
     while len(data) < size:
         chunk = os.read(fd, size - len(data))
         if not chunk:
             return b""
         data += chunk
-    return data
+    return bytes(data)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -265,7 +265,7 @@ def _helper_for(backend: Backend) -> _Helper:
 
 def _read_before(fd: int, size: int, deadline: float) -> bytes | None:
     """Read exactly `size` bytes unless the deadline passes (None) or the helper dies (b"")."""
-    data = b""
+    data = bytearray()  # grows in place: a large answer arrives in many 1 MiB chunks
     while len(data) < size:
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
@@ -274,7 +274,7 @@ def _read_before(fd: int, size: int, deadline: float) -> bytes | None:
         if not chunk:
             return b""
         data += chunk
-    return data
+    return bytes(data)
 
 
 def _exchange(backend: Backend, encoded: bytes, limits: Limits) -> list[bytes]:
