@@ -18,6 +18,12 @@ def sources_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def sources() -> Path:
+    """The public data sets directory (see sources_dir)."""
+    return sources_dir()
+
+
+@pytest.fixture(scope="session")
 def full_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The release built from the curated core and the public data sets, through the SHACL gate, once a session.
 

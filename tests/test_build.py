@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import sources_dir
 
 from foedus.errors import SourceError, ValidationFailed
 from foedus.graph import build as build_mod
@@ -19,13 +20,6 @@ from foedus.settings import load_settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "curated"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _data() -> Path:
-    """The public data sets: FOEDUS_SOURCES, else ../shared/data beside the repository; missing fails the test."""
-    path = Path(os.environ.get("FOEDUS_SOURCES") or ROOT.parent / "shared" / "data")
-    assert path.is_dir(), f"public data sets not found at {path}: set FOEDUS_SOURCES"
-    return path
 
 
 def _settings(tmp_path: Path, sources: Path | None = None):  # noqa: ANN202
@@ -121,7 +115,7 @@ def test_failed_build_keeps_previous_release(tmp_path: Path, monkeypatch: pytest
 
 
 def test_corrupt_source_stops_build(tmp_path: Path) -> None:
-    data = _data()
+    data = sources_dir()
     src = tmp_path / "data"
     shutil.copytree(data, src)
     target = src / "cow_state_system" / "majors2016.csv"
@@ -136,7 +130,7 @@ def test_corrupt_source_stops_build(tmp_path: Path) -> None:
 
 
 def test_bad_header_names_line_and_column(tmp_path: Path) -> None:
-    data = _data()
+    data = sources_dir()
     src = tmp_path / "data"
     shutil.copytree(data, src)
     target = src / "cow_state_system" / "states2016.csv"
@@ -148,7 +142,7 @@ def test_bad_header_names_line_and_column(tmp_path: Path) -> None:
 
 
 def test_missing_optional_source_is_a_note(tmp_path: Path, no_validation: list[int]) -> None:
-    data = _data()
+    data = sources_dir()
     src = tmp_path / "data"
     shutil.copytree(data, src)
     shutil.rmtree(src / "dcad", ignore_errors=True)

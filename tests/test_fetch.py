@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
-import os
 import shutil
 import threading
 import zipfile
@@ -13,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import sources_dir
 
 from foedus.errors import ConfigError, SourceError
 from foedus.graph.fetch import fetch_sources, mirror_url
@@ -218,8 +218,7 @@ def test_cli_fetches_the_real_manifest_from_a_mirror(tmp_path: Path, mirror: tup
     from foedus.cli import cli
 
     base, root = mirror
-    data = Path(os.environ.get("FOEDUS_SOURCES") or Path(__file__).resolve().parents[2] / "shared" / "data")
-    assert data.is_dir(), f"public data sets not found at {data}: set FOEDUS_SOURCES"
+    data = sources_dir()
     cow = next(s for s in load_manifest() if s.name == "cow-states-2016")
     for d in cow.downloads:
         assert d.target is not None

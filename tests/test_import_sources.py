@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,6 @@ from foedus.graph.sources import SOURCES
 from foedus.vocab import PREFIXES, alliance_iri, state_iri
 
 NATO = alliance_iri("nato")
-
-
-@pytest.fixture(scope="module")
-def sources() -> Path:
-    """The public data sets: $FOEDUS_SOURCES, else ../shared/data next to the repository; absent = FAIL."""
-    default = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    path = Path(os.environ.get("FOEDUS_SOURCES") or default)
-    if not (path / "atop" / "atop5_1a.csv").is_file():
-        pytest.fail(f"public data sets not found at {path}: set FOEDUS_SOURCES")
-    return path
 
 
 @pytest.fixture(scope="module")

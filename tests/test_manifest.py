@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import sources_dir
 
 from foedus.errors import SourceError
 from foedus.graph.manifest import describe_sources, load_manifest, verify_sources
@@ -15,16 +15,9 @@ from foedus.settings import load_settings
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _data() -> Path:
-    """The public data sets: FOEDUS_SOURCES, else ../shared/data beside the repository; missing fails the test."""
-    path = Path(os.environ.get("FOEDUS_SOURCES") or ROOT.parent / "shared" / "data")
-    assert path.is_dir(), f"public data sets not found at {path}: set FOEDUS_SOURCES"
-    return path
-
-
 def _copy(tmp_path: Path, skip: tuple[str, ...] = ()) -> Path:
     """Copy only the declared files (minus the sources named in `skip`) into tmp_path/data, writable."""
-    src, out = _data(), tmp_path / "data"
+    src, out = sources_dir(), tmp_path / "data"
     for source in load_manifest():
         if source.name in skip:
             continue
