@@ -514,9 +514,9 @@ def validate_graph(data: Graph | Dataset | ox.Store) -> Report:
     return validate_store(store)
 
 
-def validate_release_graph(dataset: Dataset) -> Report:
+def validate_release_graph(release: Dataset | ox.Store) -> Report:
     """Validate a whole release (all named graphs); the build publishes only when `report.conforms`."""
-    return validate_store(store_from_rdflib(dataset))
+    return validate_store(release if isinstance(release, ox.Store) else store_from_rdflib(release))
 
 
 def validate_files(paths: list[Path]) -> Report:

@@ -31,7 +31,7 @@ def no_validation(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Replace the build's validation step by a counter, for tests about other things than validation."""
     calls: list[int] = []
 
-    def skip(state: build_mod.BuildState, say: object) -> None:
+    def skip(state: build_mod.BuildState, quads: object, say: object) -> None:
         calls.append(len(state.graphs))
 
     monkeypatch.setattr(build_mod, "_validate", skip)
