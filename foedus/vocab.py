@@ -11,7 +11,6 @@ from foedus.fo_terms import FO
 BASE = "https://w3id.org/foedus/"
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
-ONTOLOGY_IRI = URIRef(BASE + "ontology")
 WD = Namespace("http://www.wikidata.org/entity/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 TIME = Namespace("http://www.w3.org/2006/time#")

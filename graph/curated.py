@@ -515,7 +515,7 @@ class _File:
         self.note(e, iri)
         self.add_sources(iri, cites)
         if e.get("disputed") is not None:
-            self.disputed(e, iri, {"date": (FO.date, False)}, cites, date)
+            self.disputed(e, iri, {"date": (FO.date, False)}, cites)
         return etype, iri, e
 
     # -- disagreements --
@@ -525,7 +525,6 @@ class _File:
         subject: URIRef,
         aspects: dict[str, tuple[URIRef, bool]],
         own_cites: list[URIRef],
-        own_date: DateValue | None = None,
     ) -> None:
         """`disputed:` alternatives become a fo:Disagreement per aspect, one fo:Claim per view."""
         items = d["disputed"]
