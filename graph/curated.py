@@ -492,7 +492,7 @@ class _File:
         self.g.add((iri, link[0], link[1]))
         if actor is not None:
             self.g.add((iri, FO.byActor, actor))
-        date = self.dated(e, "date", iri, FO.date, FO.datePrecision)
+        self.dated(e, "date", iri, FO.date, FO.datePrecision)
         place = self.text(e, "place", "event")
         if place is not None:
             self.g.add((iri, FO.placeName, Literal(place)))
