@@ -265,6 +265,7 @@ class _File:
         actors: _Actors,
         treaties: set[str],
         alliances: set[str],
+        wikidata_owners: dict[str, tuple[URIRef, str]],
     ) -> None:
         self.g = g
         self.doc = doc
@@ -273,6 +274,7 @@ class _File:
         self.actors = actors
         self.treaties = treaties
         self.alliances = alliances
+        self.wikidata_owners = wikidata_owners  # QID -> (IRI, place): shared by every file of the core
         self.citations: dict[str, URIRef] = {}
         self.used_iris: set[URIRef] = set()
 
@@ -412,6 +414,14 @@ class _File:
         if not isinstance(value, str) or not _WIKIDATA.match(value):
             raise SourceError(
                 f"{key} must be a Wikidata item id like Q7184, got {value!r}", where=d.where(key)
+            )
+        # owl:sameAs to one item from two of our IRIs would make them one thing (an alliance and its treaty, say).
+        owner = self.wikidata_owners.setdefault(value, (subject, d.where(key)))
+        if owner[0] != subject:
+            raise SourceError(
+                f"Wikidata item {value} is already the item of {owner[0]} ({owner[1]}); "
+                "one item links one thing",
+                where=d.where(key),
             )
         self.g.add((subject, OWL.sameAs, WD[value]))
 
@@ -668,7 +678,9 @@ def _load_states(path: Path, g: Graph) -> set[int]:
     return codes
 
 
-def _load_actors(path: Path, g: Graph, actors: _Actors) -> None:
+def _load_actors(
+    path: Path, g: Graph, actors: _Actors, wikidata_owners: dict[str, tuple[URIRef, str]]
+) -> None:
     doc = load_yaml(path, display_path(path))
     if not isinstance(doc, LDict) or not isinstance(doc.get("actors"), LList):
         raise SourceError(
@@ -676,7 +688,7 @@ def _load_actors(path: Path, g: Graph, actors: _Actors) -> None:
             where=location(display_path(path), 1),
         )
     items = doc["actors"]
-    f = _File(g, doc, "actors", "actors", actors, set(), set())
+    f = _File(g, doc, "actors", "actors", actors, set(), set(), wikidata_owners)
     f.keys(doc, doc.where(), "actors.yaml", ("actors", "sources"))
     f.read_sources()
     checked: list[LDict] = []
@@ -1134,9 +1146,10 @@ def load_curated(curated_dir: Path) -> CuratedCore:
 
     alliance_slugs = {slug for kind, slug, _ in docs if kind == "alliances"}
     actors = _Actors(states, set(), alliance_slugs)
+    wikidata_owners: dict[str, tuple[URIRef, str]] = {}
     actors_yaml = curated_dir / "actors.yaml"
     if actors_yaml.exists():
-        _load_actors(actors_yaml, g, actors)
+        _load_actors(actors_yaml, g, actors, wikidata_owners)
     treaty_slugs: dict[str, str] = {}
     for kind, _slug, doc in docs:
         treaties = doc.get("treaties") if kind == "alliances" else None
@@ -1152,7 +1165,9 @@ def load_curated(curated_dir: Path) -> CuratedCore:
 
     alliance_iris: dict[int, URIRef] = {}
     for kind, slug, doc in docs:
-        f = _File(g, doc, kind.rstrip("s"), slug, actors, set(treaty_slugs), alliance_slugs)
+        f = _File(
+            g, doc, kind.rstrip("s"), slug, actors, set(treaty_slugs), alliance_slugs, wikidata_owners
+        )
         f.read_sources()
         if kind == "alliances":
             _alliance(f, alliance_iris)

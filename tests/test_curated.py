@@ -44,3 +44,20 @@ def test_errors_name_file_and_line(tmp_path: Path, old: str, new: str, line: int
         load_curated(root)
     assert f"mini-pact.yaml:{line}:" in str(err.value)
     assert message in str(err.value)
+
+
+def test_one_wikidata_item_links_one_thing(tmp_path: Path) -> None:
+    """owl:sameAs from the alliance and its treaty to one item would merge them: the build refuses it."""
+    root = tmp_path / "curated"
+    shutil.copytree(FIXTURE, root)
+    path = root / "alliances" / "mini-pact.yaml"
+    text = path.read_text()
+    text = text.replace("atop: [3180]\n", "atop: [3180]\nwikidata: Q7184\n")
+    text = text.replace('    label: "Mini Treaty"\n', '    label: "Mini Treaty"\n    wikidata: Q7184\n')
+    path.write_text(text)
+    with pytest.raises(SourceError) as err:
+        load_curated(root)
+    message = str(err.value)
+    assert "mini-pact.yaml:12:" in message  # the treaty's line
+    assert "Q7184 is already the item of https://w3id.org/foedus/id/alliance/mini-pact" in message
+    assert "mini-pact.yaml:5" in message  # where the alliance claimed it
