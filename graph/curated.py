@@ -745,6 +745,7 @@ ALLIANCE_KEYS = (
     "label",
     "alt_labels",
     "kind",
+    "international_organisation",
     "description",
     "wikidata",
     "atop",
@@ -785,8 +786,15 @@ def _alliance(f: _File, alliance_iris: dict[int, URIRef]) -> None:
     elif kind == "collaboration":
         g.add((a, RDF.type, FO.Alliance))
         g.add((a, RDF.type, ORG.OrganizationalCollaboration))
+    elif f.boolean(d, "international_organisation", "alliance file"):
+        g.add((a, RDF.type, FO.InternationalOrganization))  # an organisation we do not class as alliance (SCO)
     else:
         g.add((a, RDF.type, ORG.OrganizationalCollaboration))
+    if kind != "not-an-alliance" and d.get("international_organisation") is not None:
+        raise SourceError(
+            "`international_organisation` is for kind: not-an-alliance (kind: organisation already is one)",
+            where=d.where("international_organisation"),
+        )
     f.labels(d, a, "alliance")
     f.wikidata(d, "wikidata", a)
     id_cites: list[URIRef] = []
