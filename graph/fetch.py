@@ -100,6 +100,45 @@ def _fetch_csv(root: Path, src: Source, d: Download, url: str, say: Callable[[st
     return [target]
 
 
+def embedded_csv(text: str) -> str:
+    """The CSV a source file carries as one backtick-quoted string (OWID's CountriesRegions.ts), byte for byte."""
+    start, end = text.find("`"), text.rfind("`")
+    if start < 0 or end <= start:
+        raise ValueError("no text between backticks")
+    return text[start + 1 : end]
+
+
+def _fetch_embedded_csv(root: Path, src: Source, d: Download, url: str, say: Callable[[str], None]) -> list[Path]:
+    declared = [f for f in src.files if f.path == d.target]
+    if not declared:
+        raise ConfigError(f"source {src.name}: download target {d.target!r} is not a declared file",
+                          where="graph/sources.toml")
+    f = declared[0]
+    target = root / f.path
+    if _already_there(root, f):
+        say(f"  {f.path}: present, checksum ok")
+        return [target]
+    say(f"  {f.path} <- CSV inside {url}")
+    fh, downloaded = _temp(target.with_name(target.name + ".download"))
+    try:
+        with fh:
+            _download(url, fh)
+        try:
+            data = embedded_csv(downloaded.read_text(encoding="utf-8")).encode("utf-8")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise SourceError(f"cannot take the CSV out of the downloaded file: {exc}", where=url) from None
+    finally:
+        downloaded.unlink(missing_ok=True)
+    out, tmp = _temp(target)
+    try:
+        with out:
+            out.write(data)
+        _install(tmp, target, f)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return [target]
+
+
 def _member(archive: zipfile.ZipFile, name: str) -> str | None:
     """The archive entry for a declared member: its exact name, else the only entry with that file name."""
     names = archive.namelist()
@@ -188,8 +227,15 @@ def fetch_sources(settings: Settings, only: list[str] | None = None, base_url: s
                 done.extend(_fetch_zip(root, src, url, say))
             elif d.kind == "csv":
                 done.extend(_fetch_csv(root, src, d, url, say))
+            elif d.kind == "embedded-csv":
+                done.extend(_fetch_embedded_csv(root, src, d, url, say))
             else:
-                raise ConfigError(f"source {src.name}: unknown download kind {d.kind!r} (zip, csv or manual)",
-                                  where="graph/sources.toml")
+                raise ConfigError(f"source {src.name}: unknown download kind {d.kind!r} "
+                                  "(zip, csv, embedded-csv or manual)", where="graph/sources.toml")
+        fetched = {d.target for d in src.downloads} | {f.path for f in src.files if f.archive_member}
+        for f in src.files:
+            if f.path not in fetched:
+                say(f"  {f.path}: no download address ({'optional' if f.optional else 'required'}); "
+                    f"place it by hand under {root}")
     say(f"{len(done)} files in place and verified under {root}")
     return done

@@ -15,7 +15,7 @@ import pytest
 from conftest import sources_dir
 
 from foedus.errors import ConfigError, SourceError
-from foedus.graph.fetch import fetch_sources, mirror_url
+from foedus.graph.fetch import embedded_csv, fetch_sources, mirror_url
 from foedus.graph.manifest import load_manifest
 from foedus.settings import load_settings
 
@@ -202,10 +202,10 @@ def test_mirror_url_keeps_the_official_file_name() -> None:
 def test_every_declared_download_is_fetchable_or_manual() -> None:
     for src in load_manifest():
         kinds = {d.kind for d in src.downloads}
-        assert kinds <= {"zip", "csv", "manual"}, src.name
+        assert kinds <= {"zip", "csv", "embedded-csv", "manual"}, src.name
         declared = {f.path for f in src.files}
         for d in src.downloads:
-            if d.kind == "csv":
+            if d.kind in ("csv", "embedded-csv"):
                 assert d.target in declared, (src.name, d.target)
         if "zip" in kinds:
             assert all(f.archive_member for f in src.files), src.name
@@ -228,3 +228,40 @@ def test_cli_fetches_the_real_manifest_from_a_mirror(tmp_path: Path, mirror: tup
                                       "--from-url", base])
     assert result.exit_code == 0, result.output
     assert _files(out) == sorted(f.path for f in cow.files)
+
+
+def test_embedded_csv_is_the_text_between_backticks() -> None:
+    assert embedded_csv("export const t = `a,b\n1,\\u00e9\n`\n") == "a,b\n1,\\u00e9\n"
+    with pytest.raises(ValueError):
+        embedded_csv("export const t = 1\n")
+
+
+def test_cli_fetches_dcad_and_owid_from_a_mirror(tmp_path: Path, mirror: tuple[str, Path],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """DCAD comes out of COW's zip and the OWID table out of the pinned TypeScript file, to the declared SHA-256."""
+    base, root = mirror
+    data = sources_dir()
+    with zipfile.ZipFile(root / "kinne_dca.zip", "w") as zf:
+        zf.write(data / "dcad" / "DCAD-v1.0-main.csv", "kinne_dca/DCAD-v1.0-main.csv")
+    table = (data / "owid" / "countries_regions.csv").read_text(encoding="utf-8")
+    (root / "CountriesRegions.ts").write_text(f"export const countriesRegionsCsv = `{table}`\n", encoding="utf-8")
+    out = tmp_path / "sources"
+    paths = fetch_sources(load_settings({"sources": out}), only=["dcad-1.0", "owid-crosswalk"], base_url=base)
+    assert sorted(p.relative_to(out).as_posix() for p in paths) == ["dcad/DCAD-v1.0-main.csv",
+                                                                     "owid/countries_regions.csv"]
+    table_bytes = (data / "owid" / "countries_regions.csv").read_bytes()
+    assert (out / "owid" / "countries_regions.csv").read_bytes() == table_bytes
+    err = capsys.readouterr().err
+    assert "dcad/DCAD-Codebook1.0.pdf: not in the archive (optional), skipped" in err
+    assert "owid/historical_states_wikidata.csv: no download address (optional)" in err
+    assert _files(out) == ["dcad/DCAD-v1.0-main.csv", "owid/countries_regions.csv"]
+
+
+def test_embedded_csv_without_backticks_is_a_clear_error(tmp_path: Path, mirror: tuple[str, Path]) -> None:
+    base, root = mirror
+    (root / "CountriesRegions.ts").write_text("export const nothing = 1\n", encoding="utf-8")
+    out = tmp_path / "sources"
+    with pytest.raises(SourceError) as err:
+        fetch_sources(load_settings({"sources": out}), only=["owid-crosswalk"], base_url=base, progress=False)
+    assert "between backticks" in str(err.value) and err.value.where == f"{base}/CountriesRegions.ts"
+    assert _files(out) == []
