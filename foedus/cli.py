@@ -60,6 +60,8 @@ def _build_summary(release: Path) -> str:
     lines.append("entities by class:")
     entities = sorted(report["entities"].items(), key=lambda kv: -kv[1])
     lines += [f"  {n:>9,}  {c}" for c, n in entities]
+    links = ", ".join(f"{k} {v['linked']}/{v['total']}" for k, v in report["wikidata"].items())
+    lines.append(f"Wikidata links of the curated core: {links}")
     found = report["disagreements"]
     lines.append(f"disagreements between sources: {found['curated']} recorded in the curated core, "
                  f"{len(found['reconciliation'])} found between curated and ATOP dates; "

@@ -27,7 +27,7 @@ from rdflib.term import Node
 from foedus import __version__
 from foedus.errors import BuildError, SourceError, ValidationFailed
 from foedus.graph.context import ImportContext
-from foedus.graph.curated import load_curated
+from foedus.graph.curated import load_curated, wikidata_coverage
 from foedus.graph.describe import describe_release
 from foedus.graph.dyads import build_dyads, collect_spells
 from foedus.graph.manifest import PresentSource, verify_sources
@@ -58,6 +58,7 @@ class BuildState:
     sources: list[PresentSource] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     curated_disagreements: int = 0
+    wikidata: dict[str, dict[str, Any]] = field(default_factory=dict)  # curated things linked to Wikidata
 
 
 def _printer(enabled: bool) -> Callable[[str], None]:
@@ -235,6 +236,7 @@ def _report(
                 for d in state.differences
             ],
         },
+        "wikidata": state.wikidata,
         "warnings": state.warnings,
         "notes": state.notes,
         "inputs": dict(sorted(state.inputs.items())),
@@ -275,6 +277,10 @@ def _report_md(report: dict[str, Any]) -> str:
             "| " + " | ".join(d[k] for k in _RECON_COLUMNS) + " |"
             for d in dis["reconciliation"]
         ]
+    lines += ["", "## Wikidata links of the curated core", "", "| kind | linked | total |", "|---|---|---|"]
+    lines += [f"| {k} | {v['linked']} | {v['total']} |" for k, v in report["wikidata"].items()]
+    lines += ["", "Without a Wikidata item yet (link one where it exists, with its evidence):", ""]
+    lines += [f"- {k}: <{m['iri']}> {m['label']}" for k, v in report["wikidata"].items() for m in v["missing"]]
     lines += ["", "## Warnings", ""] + ([f"- {w}" for w in report["warnings"]] or ["- none"])
     lines += ["", "## Notes", ""] + ([f"- {n}" for n in report["notes"]] or ["- none"])
     return "\n".join(lines) + "\n"
@@ -310,6 +316,7 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     say(f"reading curated core from {curated_dir}")
     core = load_curated(curated_dir)
     state.graphs["curated"] = core.graph
+    state.wikidata = wikidata_coverage(core.graph)
     state.warnings.extend(core.warnings)
     for p in core.files:
         state.inputs[f"curated/{p.relative_to(curated_dir).as_posix()}"] = _sha(p)

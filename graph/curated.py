@@ -23,6 +23,7 @@ from foedus.errors import SourceError, location
 from foedus.fo_terms import FO, ROLE
 from foedus.graph.yamlsrc import LDict, LList, load_yaml
 from foedus.vocab import (
+    ID,
     ORG,
     SCHEMA,
     TIME,
@@ -1117,6 +1118,29 @@ def _new_spell_event(
 
 
 # ----------------------------------------------------------------------------
+
+
+WIKIDATA_KINDS = ("alliance", "treaty", "actor", "instrument", "state")
+
+
+def wikidata_coverage(g: Graph) -> dict[str, dict[str, Any]]:
+    """Per kind of curated thing: how many link to a Wikidata item, and which do not (IRI and label).
+
+    The build report prints it so maintainers see what is left to link; states link by skos:exactMatch or
+    skos:closeMatch, everything else by owl:sameAs (graph/README.md).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for kind in WIKIDATA_KINDS:
+        prefix = f"{ID}{kind}/"
+        things = sorted({s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(prefix)})
+        preds = (SKOS.exactMatch, SKOS.closeMatch) if kind == "state" else (OWL.sameAs,)
+        missing = [
+            {"iri": str(t), "label": str(g.value(t, RDFS.label) or "")}
+            for t in things
+            if not any(str(o).startswith(str(WD)) for p in preds for o in g.objects(t, p))
+        ]
+        out[kind] = {"total": len(things), "linked": len(things) - len(missing), "missing": missing}
+    return out
 
 
 def curated_files(curated_dir: Path) -> list[Path]:

@@ -150,3 +150,19 @@ def test_missing_optional_source_is_a_note(tmp_path: Path, no_validation: list[i
     report = (release / "build-report.md").read_text()
     assert "source dcad-1.0 not present" in report
     assert "atop-5.1" in (release / "release.json").read_text()
+
+
+def test_report_lists_what_has_no_wikidata_item(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                no_validation: list[int]) -> None:
+    """The build report counts Wikidata links per kind and names each curated thing still without one."""
+    import json
+
+    monkeypatch.delenv("FOEDUS_SOURCES", raising=False)
+    release = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
+    links = json.loads((release / "build-report.json").read_text())["wikidata"]
+    assert links["state"] == {"total": 3, "linked": 3, "missing": []}
+    assert links["alliance"] == {"total": 1, "linked": 0, "missing": [
+        {"iri": "https://w3id.org/foedus/id/alliance/mini-pact", "label": "Mini Pact"}]}
+    assert links["treaty"]["missing"][0]["label"] == "Mini Treaty"
+    md = (release / "build-report.md").read_text()
+    assert "| alliance | 0 | 1 |" in md and "<https://w3id.org/foedus/id/alliance/mini-pact> Mini Pact" in md
