@@ -28,7 +28,7 @@ from foedus import __version__
 from foedus.errors import BuildError, SourceError, ValidationFailed
 from foedus.graph.context import ImportContext
 from foedus.graph.curated import load_curated, wikidata_coverage
-from foedus.graph.describe import describe_release
+from foedus.graph.describe import describe_release, wikidata_link_counts
 from foedus.graph.dyads import build_dyads, collect_spells
 from foedus.graph.manifest import PresentSource, verify_sources
 from foedus.graph.reconcile import Difference, reconcile
@@ -367,9 +367,10 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     triples = {n: len(g) for n, g in state.graphs.items()}
     state.graphs["description"] = Graph()
     triples["description"] = 0
-    description = describe_release(settings, version, triples, state.sources, built_at)
+    links = wikidata_link_counts([g for n, g in state.graphs.items() if n not in ("description", "ontology")])
+    description = describe_release(settings, version, triples, state.sources, built_at, links)
     triples["description"] = len(description)
-    description = describe_release(settings, version, triples, state.sources, built_at)
+    description = describe_release(settings, version, triples, state.sources, built_at, links)
     state.graphs["description"] = description
     triples = {n: len(state.graphs[n]) for n in _graph_names(state)}
 

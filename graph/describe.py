@@ -12,6 +12,7 @@ from foedus.settings import Settings
 from foedus.vocab import graph_iri, mint
 
 VOID = Namespace("http://rdfs.org/ns/void#")
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 # The data we write and the ontology are CC BY 4.0 (the code is MIT; see README).
 PROJECT_LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 RELEASE_FILES = ("foedus.nq", "foedus.trig", "foedus.ttl", "foedus.jsonld")
@@ -28,14 +29,30 @@ def _base(settings: Settings) -> str:
     return base if base.endswith("/") else base + "/"
 
 
+def wikidata_link_counts(graphs: Sequence[Graph]) -> dict[str, int]:
+    """Triples per predicate whose object is a Wikidata item, over the given graphs (each triple counted once)."""
+    links: set[tuple[object, object, object]] = set()
+    for graph in graphs:
+        links.update(t for t in graph if str(t[2]).startswith(WIKIDATA_ENTITY))
+    counts: dict[str, int] = {}
+    for _, p, _ in links:
+        counts[str(p)] = counts.get(str(p), 0) + 1
+    return counts
+
+
 def describe_release(
     settings: Settings,
     version: str,
     triples: Mapping[str, int],
     sources: Sequence[PresentSource],
     built_at: str | None,
+    wikidata_links: Mapping[str, int] | None = None,
 ) -> Graph:
-    """Catalog, dataset, a void:subset per graph (triples, licence, citation), dumps, build."""
+    """Catalog, dataset, a void:subset per graph (triples, licence, citation), dumps, build.
+
+    `wikidata_links` (link predicate IRI -> triples) become one void:Linkset each, so people joining our data with
+    Wikidata can see from the description alone which predicate carries the links, and how many there are.
+    """
     g = Graph()
     base = _base(settings)
     catalog, dataset, build = mint("catalog", "foedus"), mint("dataset", "foedus"), mint("build", version)
@@ -49,6 +66,21 @@ def describe_release(
     g.add((dataset, OWL.versionInfo, Literal(version)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
     g.add((dataset, VOID.triples, Literal(sum(triples.values()))))
+    g.add((dataset, VOID.uriSpace, Literal(str(mint("x"))[: -len("x")])))
+    if wikidata_links:
+        wikidata = mint("dataset", "wikidata")
+        g.add((wikidata, RDF.type, VOID.Dataset))
+        g.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
+        g.add((wikidata, VOID.uriSpace, Literal(WIKIDATA_ENTITY)))
+        g.add((wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql")))
+        for predicate, count in sorted(wikidata_links.items()):
+            linkset = mint("dataset", "wikidata-links", predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+            g.add((linkset, RDF.type, VOID.Linkset))
+            g.add((linkset, VOID.subjectsTarget, dataset))
+            g.add((linkset, VOID.objectsTarget, wikidata))
+            g.add((linkset, VOID.linkPredicate, URIRef(predicate)))
+            g.add((linkset, VOID.triples, Literal(count)))
+            g.add((dataset, VOID.subset, linkset))
     for name in RELEASE_FILES:
         dump = URIRef(f"{base}releases/{version}/{name}")
         g.add((dataset, VOID.dataDump, dump))

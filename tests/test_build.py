@@ -166,3 +166,22 @@ def test_report_lists_what_has_no_wikidata_item(tmp_path: Path, monkeypatch: pyt
     assert links["treaty"]["missing"][0]["label"] == "Mini Treaty"
     md = (release / "build-report.md").read_text()
     assert "| alliance | 0 | 1 |" in md and "<https://w3id.org/foedus/id/alliance/mini-pact> Mini Pact" in md
+
+
+def test_void_describes_the_wikidata_linksets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              no_validation: list[int]) -> None:
+    """void.ttl has one void:Linkset per predicate that links to Wikidata, with its real triple count."""
+    from rdflib import Graph, Namespace, URIRef
+    from rdflib.namespace import SKOS
+
+    void = Namespace("http://rdfs.org/ns/void#")
+    monkeypatch.delenv("FOEDUS_SOURCES", raising=False)
+    release = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
+    g = Graph().parse(release / "void.ttl")
+    linksets = {g.value(ls, void.linkPredicate): g.value(ls, void.triples).toPython()
+                for ls in g.subjects(void.linkPredicate, None)}
+    assert linksets == {SKOS.exactMatch: 3}  # the fixture's three states, each with its Wikidata item
+    target = g.value(next(g.subjects(void.linkPredicate, SKOS.exactMatch)), void.objectsTarget)
+    assert g.value(target, void.uriSpace).toPython() == "http://www.wikidata.org/entity/"
+    dataset = URIRef("https://w3id.org/foedus/id/dataset/foedus")
+    assert g.value(dataset, void.uriSpace).toPython() == "https://w3id.org/foedus/id/"
