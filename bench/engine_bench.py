@@ -92,8 +92,11 @@ def mix_queries(mix_dir: Path = MIX_DIR) -> list[BenchQuery]:
 
 def load_oxigraph(nq: Path) -> ox.Store:
     """Our serving store: the release's N-Quads bulk-loaded into an in-memory pyoxigraph Store, as served."""
+    from foedus.server.store import merge_into_default_graph
+
     store = ox.Store()
     store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    merge_into_default_graph(store)  # the server's default graph: the merge of all graphs
     return store
 
 
@@ -137,7 +140,7 @@ def _rdflib_term(term: Any) -> Node:
 def run_oxigraph(store: ox.Store, q: BenchQuery) -> Any:
     """Evaluate on pyoxigraph and materialise the whole answer (rows, triples or a boolean)."""
     subs = {ox.Variable(k): v for k, v in q.bindings.items()}
-    result = store.query(q.text, use_default_graph_as_union=True, substitutions=subs or None)
+    result = store.query(q.text, substitutions=subs or None)
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
         return ("rows", variables, [tuple(s[v] if _bound(s, v) else None for v in variables) for s in result])

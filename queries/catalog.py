@@ -411,7 +411,7 @@ def parse_query_file(name: str, text: str, path: str) -> SavedQuery:
     saved = SavedQuery(name=name, title=str(fields["title"]), description=str(fields["description"]),
                        tags=fields["tags"], params=params, text=text, form=form, path=path)  # type: ignore[arg-type]
     try:
-        Store().query(text, use_default_graph_as_union=True, substitutions=saved.bind(saved.example_args()))
+        Store().query(text, substitutions=saved.bind(saved.example_args()))
     except SyntaxError as exc:
         raise _fail(f"the query does not parse: {exc}", path, end + 1) from None
     except RuntimeError as exc:
@@ -441,8 +441,8 @@ def load_catalog(root: Traversable | Path | None = None) -> Catalog:
 
 
 def is_instance(store: Store, value: NamedNode, cls: str) -> bool:
-    """True when `value` has rdf:type `cls` or a subclass of it in the store (any graph)."""
+    """True when `value` has rdf:type `cls` or a subclass of it in the store's (merged) default graph."""
     result = store.query("SELECT ?value ?class WHERE { ?value a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
-                         "* ?class } LIMIT 1", use_default_graph_as_union=True,
+                         "* ?class } LIMIT 1",
                          substitutions={Variable("value"): value, Variable("class"): NamedNode(cls)})
     return any(True for _ in result)  # type: ignore[union-attr]

@@ -54,7 +54,7 @@ def bind_checked(store: Store | None, saved: SavedQuery, given: Mapping[str, str
 def run_saved(store: Store, saved: SavedQuery, given: Mapping[str, str]) -> Any:
     """Evaluate a saved query with its parameters bound by substitution (SEP-0007), never spliced in."""
     subs = bind_checked(store, saved, given)
-    return store.query(saved.text, use_default_graph_as_union=True, substitutions=subs)
+    return store.query(saved.text, substitutions=subs)
 
 
 def rows_of(result: Any) -> tuple[list[str], list[list[Term | None]]]:

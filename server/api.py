@@ -52,8 +52,8 @@ class _Bound:
         self.subs = subs
 
     def run(self, query: str, form: str, dataset: Dataset) -> Any:
-        """Evaluate over the union default graph, as the endpoint does, with the parameters bound."""
-        return self.store.query(query, use_default_graph_as_union=True, substitutions=self.subs)
+        """Evaluate over the merged default graph, as the endpoint does, with the parameters bound."""
+        return self.store.query(query, substitutions=self.subs)
 
 
 def _given() -> dict[str, str]:

@@ -26,7 +26,7 @@ from foedus.server import (
     validate,
 )
 from foedus.server.query_exec import Backend, EmbeddedBackend
-from foedus.server.store import ReleaseInfo, _count_graphs, load_release_store
+from foedus.server.store import ReleaseInfo, count_graphs, load_release_store
 from foedus.settings import Settings, load_settings
 
 # The surfaces, in the order their routes are matched. Another surface: append its blueprint here.
@@ -70,7 +70,7 @@ def _backend(
 ) -> tuple[Backend, Store | None, ReleaseInfo | None]:
     if store is not None:
         if info is None:
-            graphs, default = _count_graphs(store)
+            graphs, default = count_graphs(store)
             from datetime import UTC, datetime
 
             info = ReleaseInfo(

@@ -18,7 +18,7 @@ def healthz() -> Response:
         body.update(
             version=st.info.version,
             named_graphs=len(st.info.graphs),
-            triples=sum(st.info.graphs.values()) + st.info.default_graph_triples,
+            triples=st.info.default_graph_triples,
         )
     else:
         body["remote_endpoint"] = st.settings.remote_endpoint

@@ -82,15 +82,15 @@ class Backend(Protocol):
 
 
 class EmbeddedBackend:
-    """The pyoxigraph store loaded at start-up; its default graph is the union of all graphs."""
+    """The pyoxigraph store loaded at start-up; its default graph is the merge of all graphs (store.py)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def run(self, query: str, form: str, dataset: Dataset) -> Any:
-        """Evaluate with pyoxigraph; a protocol dataset replaces the union default graph and FROM clauses."""
+        """Evaluate with pyoxigraph; a protocol dataset replaces the merged default graph and FROM clauses."""
         if not dataset.given:
-            return self.store.query(query, use_default_graph_as_union=True)
+            return self.store.query(query)
         return self.store.query(
             query,
             default_graph=[NamedNode(g) for g in dataset.default_graphs] or [],

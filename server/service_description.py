@@ -62,7 +62,7 @@ def service_triples(endpoint: str) -> list[Triple]:
         Triple(default, RDF_TYPE, _sd("Graph")),
     ]
     if st.info is not None:
-        total = sum(st.info.graphs.values()) + st.info.default_graph_triples
+        total = st.info.default_graph_triples
         triples.append(Triple(default, VOID_TRIPLES, Literal(str(total), datatype=XSD_INTEGER)))
         for n, (name, count) in enumerate(st.info.graphs.items()):
             named, graph = BlankNode(f"named{n}"), BlankNode(f"graph{n}")

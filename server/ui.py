@@ -99,7 +99,7 @@ def home() -> str:
     from foedus.server.app import state
 
     st = state()
-    triples = (sum(st.info.graphs.values()) + st.info.default_graph_triples) if st.info else None
+    triples = (st.info.default_graph_triples) if st.info else None
     return render_template("home.html", alliances=_alliances(), info=st.info, triples=triples)
 
 

@@ -1,19 +1,22 @@
 """`/update`: SPARQL Update for the operator only, and only when update_token is set (Bearer auth).
 
 Registered by create_app only when the operator configured a token; the query endpoint stays read-only either
-way. Updates run in the worker's process without the query timeout: the operator is trusted, the public is
-not.
+way. Updates address named graphs: the default graph is their merge, rebuilt after each update. Updates run in
+the worker's process without the query timeout: the operator is trusted, the public is not.
 """
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import replace
 
 from flask import Blueprint, Response, jsonify, request
+from pyoxigraph import DefaultGraph, NamedNode, Store
 
 from foedus.server import errors
 from foedus.server.errors import PROTOCOL
-from foedus.server.query_exec import reset_helper
+from foedus.server.query_exec import EmbeddedBackend, reset_helper
+from foedus.server.store import count_graphs, merge_into_default_graph
 
 bp = Blueprint("update", __name__)
 
@@ -44,6 +47,31 @@ def _update_text() -> str:
     raise errors.unsupported_media_type(request.headers.get("Content-Type", ""))
 
 
+def _updated_copy(store: Store, text: str) -> Store:
+    """The named graphs of `store` with the update applied, and their merge as the default graph.
+
+    The update runs on a copy, so a malformed or refused update changes nothing. The default graph is the merge
+    of the named graphs (store.py), rebuilt here; an update that writes into it directly is refused, since the
+    rebuilt merge would silently drop what it wrote.
+    """
+    copy = Store()
+    copy.bulk_extend(q for q in store if isinstance(q.graph_name, NamedNode))
+    try:
+        copy.update(text)
+    except SyntaxError as exc:
+        raise errors.bad_request(f"malformed update: {exc}", PROTOCOL + "#update-operation") from None
+    except OSError as exc:
+        raise errors.query_failed(f"the update failed: {exc}") from None
+    if any(True for _ in copy.quads_for_pattern(None, None, None, DefaultGraph())):
+        raise errors.bad_request(
+            "the update writes into the default graph, which is the merge of the named graphs here; "
+            "write into a named graph (INSERT DATA { GRAPH <…> { … } }). Nothing was changed",
+            PROTOCOL + "#update-operation",
+        )
+    merge_into_default_graph(copy)
+    return copy
+
+
 @bp.route("/update", methods=["POST"])
 def update() -> Response:
     """Apply one SPARQL Update to the embedded store (or forward it to the remote store); 204 when done."""
@@ -53,12 +81,12 @@ def update() -> Response:
     text = _update_text()
     st = state()
     if st.store is not None:
-        try:
-            st.store.update(text)
-        except SyntaxError as exc:
-            raise errors.bad_request(f"malformed update: {exc}", PROTOCOL + "#update-operation") from None
-        except OSError as exc:
-            raise errors.query_failed(f"the update failed: {exc}") from None
+        store = _updated_copy(st.store, text)
+        graphs, default = count_graphs(store)
+        st.store = store
+        st.backend = EmbeddedBackend(store)
+        if st.info is not None:
+            st.info = replace(st.info, graphs=graphs, default_graph_triples=default)
         st.generation += 1
         reset_helper()  # the helper's copy of the store predates this update
     else:

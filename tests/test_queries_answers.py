@@ -15,6 +15,7 @@ from rdflib import Graph
 
 from foedus.queries.catalog import Catalog, load_catalog
 from foedus.queries.run import run_saved
+from foedus.server.store import merge_into_default_graph
 
 REPO = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/foedus/id/"
@@ -38,6 +39,7 @@ def curated_store() -> Store:
     for name, g in (("curated", core.graph), ("ontology", onto), ("derived", derived)):
         store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
                         to_graph=NamedNode(GRAPH + name))
+    merge_into_default_graph(store)  # as the server does at start-up
     return store
 
 

@@ -56,6 +56,19 @@ def count(response: TestResponse) -> int:
 # Datasets --------------------------------------------------------------------------------------------------
 
 
+def test_default_graph_is_a_set_a_triple_two_graphs_state_comes_once(tmp_path: Path) -> None:
+    """SPARQL's default graph is an RDF graph: a triple stated by two sources is one solution, not two."""
+    same = "<http://e/nato> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/Alliance>"
+    data = tmp_path / "two-sources.nq"
+    data.write_text(f"{same} <http://e/curated> .\n{same} <http://e/atop> .\n", encoding="utf-8")
+    store, info = load_files_store([data])
+    app = create_app(settings(), store, info=info)
+    assert count(get(app, "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://e/Alliance> }")) == 1
+    both = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a <http://e/Alliance> } }"
+    assert count(get(app, both)) == 2  # each source's graph still says it
+    assert info.default_graph_triples == 1 and info.graphs == {"http://e/atop": 1, "http://e/curated": 1}
+
+
 def test_default_graph_is_the_union_of_all_graphs(app: Flask) -> None:
     assert count(get(app, COUNT)) == 25
 
@@ -93,7 +106,8 @@ def test_release_store_reads_version(tmp_path: Path) -> None:
     )
     (tmp_path / "latest").symlink_to(release.name)
     store, info = load_release_store(tmp_path / "latest")
-    assert info.version == "0.1.0+0123456789ab" and len(store) == 25
+    assert info.version == "0.1.0+0123456789ab" and sum(info.graphs.values()) == 25
+    assert info.default_graph_triples == 25 and len(store) == 50  # each quad, and its triple in the merge
     app = create_app(settings(releases=tmp_path))
     health = app.test_client().get("/healthz")
     assert health.json == {
@@ -409,6 +423,17 @@ def test_update_route_needs_the_bearer_token() -> None:
     assert done.status_code == 200
     after = get(app, COUNT)
     assert count(after) == 26 and after.headers["ETag"] != etag
+    # A delete in a named graph leaves the merged default graph too.
+    delete = "DELETE DATA { GRAPH <http://e/g> { <http://e/a> <http://e/b> <http://e/c> } }"
+    auth = {"Authorization": "Bearer s3cret"}
+    assert client.post("/update", data={"update": delete}, headers=auth).status_code == 200
+    assert count(get(app, COUNT)) == 25
+    # A write into the default graph would be lost when the merge is rebuilt: refused, and nothing changes.
+    into_default = ("INSERT DATA { <http://e/x> <http://e/y> <http://e/z> . "
+                    "GRAPH <http://e/g> { <http://e/a> <http://e/b> <http://e/d> } }")
+    refused = client.post("/update", data={"update": into_default}, headers=auth)
+    assert refused.status_code == 400 and b"named graph" in refused.data
+    assert count(get(app, COUNT)) == 25
     # The query endpoint stays read-only even with a token configured.
     assert get(app, insert).status_code == 403
 
