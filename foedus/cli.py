@@ -95,6 +95,36 @@ def sources_list() -> None:
     click.echo(describe_sources(_settings()))
 
 
+@cli.group()
+def curated() -> None:
+    """Tools for maintainers of the curated core (graph/curated/)."""
+
+
+@curated.command("wikidata-suggest")
+@click.option("--endpoint", default="https://query.wikidata.org/sparql", show_default=True,
+              help="Wikidata SPARQL endpoint to ask (an outbound call, made only by this command).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("wikidata-suggestions.tsv"),
+              show_default=True, help="Review table to write (TSV).")
+def curated_wikidata_suggest(endpoint: str, out: Path) -> None:
+    """Find candidate Wikidata items for curated things without one, by exact English label or alias.
+
+    Writes a review table (year-matching candidates first); nothing is added to the curated core. Confirm a
+    candidate on Wikidata, then write `wikidata:` with its evidence into the YAML file (graph/curated/FORMAT.md).
+    """
+    from importlib.resources import files
+
+    from foedus.graph.curated import load_curated
+    from foedus.graph.wikidata import suggest, unlinked_things, write_review
+
+    things = unlinked_things(load_curated(Path(str(files("foedus.graph"))) / "curated").graph)
+    candidates = suggest(things, endpoint)
+    write_review(candidates, out)
+    with_candidates = {c.thing.iri for c in candidates}
+    dated = {c.thing.iri for c in candidates if c.year_matches}
+    click.echo(f"{len(things)} curated things without a Wikidata item; {len(with_candidates)} have candidates, "
+               f"{len(dated)} with a matching year; review table: {out}")
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
