@@ -1,8 +1,9 @@
 """`/ontology`: the ontology's IRI. Browsers get the pyLODE documentation, programs the ontology in RDF.
 
 The HTML is the output of `foedus.ontology.docs.build_docs`: taken from the release when the build put it
-there (`<release>/ontology-docs/index.html`), else generated once per process, on the first request, into a
-temporary directory (pyLODE takes seconds: start-up stays fast; tests that never open /ontology never pay).
+there (`<release>/ontology-docs/index.html`), else generated into a temporary directory: by `foedus serve` in the
+gunicorn master before the workers fork (about a second; every worker shares the pages), or else on the first
+request (apps made by tests that never open /ontology never pay).
 Terms (`/ontology/<Term>`) are dereferenced by resources.py like every other IRI of ours.
 """
 
@@ -13,7 +14,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request, send_file
+from flask import Blueprint, Flask, Response, current_app, request, send_file
 from pyoxigraph import RdfFormat, parse, serialize
 
 from foedus.server import errors
@@ -39,6 +40,12 @@ def _release_docs() -> Path | None:
         if index.is_file():
             return index.parent
     return None
+
+
+def prepare_docs(app: Flask) -> Path:
+    """Build the documentation pages for `app` now (about a second) rather than on the first /ontology request."""
+    with app.app_context():
+        return docs_dir()
 
 
 def docs_dir() -> Path:

@@ -59,4 +59,8 @@ def build_app(settings: Settings, files: list[Path]) -> Flask:
 
 def serve(settings: Settings, files: list[Path]) -> None:
     """Serve until stopped; errors in the data or settings surface before any worker starts."""
-    FoedusServer(settings, build_app(settings, files)).run()
+    from foedus.server.ontology_docs import prepare_docs
+
+    app = build_app(settings, files)
+    prepare_docs(app)  # in the master, once: every worker inherits the pages instead of building its own
+    FoedusServer(settings, app).run()

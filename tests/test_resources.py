@@ -177,3 +177,19 @@ def test_shape_iris_are_routed_too(client: FlaskClient) -> None:
     response = client.get("/shapes/no-such-shape", headers={"Accept": "text/turtle"})
     assert response.status_code == 404
     assert "https://w3id.org/foedus/shapes/no-such-shape" in response.get_json()["error"]["detail"]
+
+
+def test_serve_prepares_the_ontology_docs_before_any_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`foedus serve` builds the pyLODE pages in the master; a request then finds them, building nothing."""
+    import foedus.ontology.docs as docs
+
+    app = make_app()
+    built = ontology_docs.prepare_docs(app)
+    assert (built / "index.html").is_file() and (built / "extensions" / "crisis-communication.html").is_file()
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the docs were built again on a request")
+
+    monkeypatch.setattr(docs, "build_docs", must_not_run)
+    page = app.test_client().get("/ontology", headers={"Accept": BROWSER})
+    assert page.status_code == 200 and b"crisis-communication" in page.data
