@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
@@ -254,6 +255,40 @@ def _list(d: LDict, key: str) -> LList:
     return value
 
 
+@dataclass
+class _CoreChecks:
+    """What the checks of one file need from the whole core: QIDs already given, hosts we do not cite, warnings."""
+
+    uncitable_hosts: dict[str, str]  # host -> why it is no citable source (uncitable_hosts.csv)
+    warnings: list[str]
+    wikidata_owners: dict[str, tuple[URIRef, str]] = field(default_factory=dict)  # QID -> (IRI, place)
+
+
+def _load_uncitable_hosts(path: Path) -> dict[str, str]:
+    """host -> reason, from uncitable_hosts.csv (absent: none); a row without both is an error at its line."""
+    if not path.exists():
+        return {}
+    hosts: dict[str, str] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            host, reason = (row.get("host") or "").strip().lower(), (row.get("reason") or "").strip()
+            if not host or not reason:
+                raise SourceError("each row needs a host and a reason", where=location(display_path(path), line))
+            hosts[host] = reason
+    return hosts
+
+
+def _uncitable(url: str, hosts: dict[str, str]) -> tuple[str, str] | None:
+    """The listed host (or parent domain) a URL points at, with the reason, if any."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        candidate = ".".join(parts[i:])
+        if candidate in hosts:
+            return candidate, hosts[candidate]
+    return None
+
+
 class _File:
     """Emits the triples of one curated YAML file, checking each value as it goes."""
 
@@ -266,7 +301,7 @@ class _File:
         actors: _Actors,
         treaties: set[str],
         alliances: set[str],
-        wikidata_owners: dict[str, tuple[URIRef, str]],
+        shared: _CoreChecks,
     ) -> None:
         self.g = g
         self.doc = doc
@@ -275,7 +310,7 @@ class _File:
         self.actors = actors
         self.treaties = treaties
         self.alliances = alliances
-        self.wikidata_owners = wikidata_owners  # QID -> (IRI, place): shared by every file of the core
+        self.shared = shared
         self.citations: dict[str, URIRef] = {}
         self.used_iris: set[URIRef] = set()
 
@@ -363,6 +398,12 @@ class _File:
                 if not re.match(r"^https?://\S+$", url):
                     raise SourceError(f"citation url {url!r} is not an http(s) URL", where=c.where("url"))
                 self.g.add((iri, SCHEMA.url, URIRef(url)))
+                listed = _uncitable(url, self.shared.uncitable_hosts)
+                if listed is not None:
+                    self.shared.warnings.append(
+                        f"{c.where('url')}: citation {key!r} points at {listed[0]} ({listed[1]}); cite the treaty "
+                        "text, a depositary, an official page, a scholarly work or reputable news instead"
+                    )
             publisher = self.text(c, "publisher", "citation")
             if publisher is not None:
                 self.g.add((iri, DCTERMS.publisher, Literal(publisher)))
@@ -417,7 +458,7 @@ class _File:
                 f"{key} must be a Wikidata item id like Q7184, got {value!r}", where=d.where(key)
             )
         # owl:sameAs to one item from two of our IRIs would make them one thing (an alliance and its treaty, say).
-        owner = self.wikidata_owners.setdefault(value, (subject, d.where(key)))
+        owner = self.shared.wikidata_owners.setdefault(value, (subject, d.where(key)))
         if owner[0] != subject:
             raise SourceError(
                 f"Wikidata item {value} is already the item of {owner[0]} ({owner[1]}); "
@@ -680,7 +721,7 @@ def _load_states(path: Path, g: Graph) -> set[int]:
 
 
 def _load_actors(
-    path: Path, g: Graph, actors: _Actors, wikidata_owners: dict[str, tuple[URIRef, str]]
+    path: Path, g: Graph, actors: _Actors, shared: _CoreChecks
 ) -> None:
     doc = load_yaml(path, display_path(path))
     if not isinstance(doc, LDict) or not isinstance(doc.get("actors"), LList):
@@ -689,7 +730,7 @@ def _load_actors(
             where=location(display_path(path), 1),
         )
     items = doc["actors"]
-    f = _File(g, doc, "actors", "actors", actors, set(), set(), wikidata_owners)
+    f = _File(g, doc, "actors", "actors", actors, set(), set(), shared)
     f.keys(doc, doc.where(), "actors.yaml", ("actors", "sources"))
     f.read_sources()
     checked: list[LDict] = []
@@ -1178,10 +1219,11 @@ def load_curated(curated_dir: Path) -> CuratedCore:
 
     alliance_slugs = {slug for kind, slug, _ in docs if kind == "alliances"}
     actors = _Actors(states, set(), alliance_slugs)
-    wikidata_owners: dict[str, tuple[URIRef, str]] = {}
+    shared = _CoreChecks(uncitable_hosts=_load_uncitable_hosts(curated_dir / "uncitable_hosts.csv"),
+                         warnings=warnings)
     actors_yaml = curated_dir / "actors.yaml"
     if actors_yaml.exists():
-        _load_actors(actors_yaml, g, actors, wikidata_owners)
+        _load_actors(actors_yaml, g, actors, shared)
     treaty_slugs: dict[str, str] = {}
     for kind, _slug, doc in docs:
         treaties = doc.get("treaties") if kind == "alliances" else None
@@ -1198,7 +1240,7 @@ def load_curated(curated_dir: Path) -> CuratedCore:
     alliance_iris: dict[int, URIRef] = {}
     for kind, slug, doc in docs:
         f = _File(
-            g, doc, kind.rstrip("s"), slug, actors, set(treaty_slugs), alliance_slugs, wikidata_owners
+            g, doc, kind.rstrip("s"), slug, actors, set(treaty_slugs), alliance_slugs, shared
         )
         f.read_sources()
         if kind == "alliances":

@@ -61,3 +61,17 @@ def test_one_wikidata_item_links_one_thing(tmp_path: Path) -> None:
     assert "mini-pact.yaml:12:" in message  # the treaty's line
     assert "Q7184 is already the item of https://w3id.org/foedus/id/alliance/mini-pact" in message
     assert "mini-pact.yaml:5" in message  # where the alliance claimed it
+
+
+def test_citation_to_an_uncitable_host_is_a_warning_naming_the_place(tmp_path: Path) -> None:
+    root = tmp_path / "curated"
+    shutil.copytree(FIXTURE, root)
+    (root / "uncitable_hosts.csv").write_text("host,reason\nwikipedia.org,Wikipedia: cite its sources\n")
+    path = root / "alliances" / "mini-pact.yaml"
+    path.write_text(path.read_text().replace("https://example.org/src", "https://en.wikipedia.org/wiki/Mini"))
+    core = load_curated(root)
+    assert len(core.warnings) == 1
+    assert "mini-pact.yaml:7:" in core.warnings[0] and "wikipedia.org (Wikipedia: cite its sources)" in core.warnings[0]
+    (root / "uncitable_hosts.csv").write_text("host,reason\nexample.org,\n")
+    with pytest.raises(SourceError, match=r"uncitable_hosts\.csv:2:.*host and a reason"):
+        load_curated(root)
