@@ -79,12 +79,17 @@ def _already_there(root: Path, f: SourceFile) -> bool:
     return path.is_file() and sha256_file(path) == f.sha256
 
 
-def _fetch_csv(root: Path, src: Source, d: Download, url: str, say: Callable[[str], None]) -> list[Path]:
+def _target_file(src: Source, d: Download) -> SourceFile:
+    """The declared file a single-file download writes; a target that is not declared is a manifest error."""
     declared = [f for f in src.files if f.path == d.target]
     if not declared:
         raise ConfigError(f"source {src.name}: download target {d.target!r} is not a declared file",
                           where="graph/sources.toml")
-    f = declared[0]
+    return declared[0]
+
+
+def _fetch_csv(root: Path, src: Source, d: Download, url: str, say: Callable[[str], None]) -> list[Path]:
+    f = _target_file(src, d)
     target = root / f.path
     if _already_there(root, f):
         say(f"  {f.path}: present, checksum ok")
@@ -109,11 +114,7 @@ def embedded_csv(text: str) -> str:
 
 
 def _fetch_embedded_csv(root: Path, src: Source, d: Download, url: str, say: Callable[[str], None]) -> list[Path]:
-    declared = [f for f in src.files if f.path == d.target]
-    if not declared:
-        raise ConfigError(f"source {src.name}: download target {d.target!r} is not a declared file",
-                          where="graph/sources.toml")
-    f = declared[0]
+    f = _target_file(src, d)
     target = root / f.path
     if _already_there(root, f):
         say(f"  {f.path}: present, checksum ok")

@@ -6,13 +6,12 @@ import functools
 import hashlib
 import http.server
 import shutil
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import sources_dir
+from conftest import loopback_server, sources_dir
 
 from foedus.errors import ConfigError, SourceError
 from foedus.graph.fetch import embedded_csv, fetch_sources, mirror_url
@@ -43,16 +42,8 @@ def mirror(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         zf.writestr("Pact 1.0 (.csv)/pact_m.csv", MEMBER)
         zf.writestr("Pact 1.0 (.csv)/readme.txt", b"not declared")
     (root / "states.csv").write_bytes(CSV)
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with loopback_server(functools.partial(_Quiet, directory=str(root))) as base:
+        yield base, root
 
 
 def _manifest(csv_sha: str = _sha(CSV), member_sha: str = _sha(MEMBER), csv_url: str = "states.csv") -> str:

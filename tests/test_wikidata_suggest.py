@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import http.server
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from conftest import loopback_server
 
 from foedus.cli import cli
 from foedus.errors import SourceError
@@ -63,15 +63,8 @@ def wikidata() -> Iterator[tuple[str, type[_Wikidata]]]:
     store = ox.Store()
     store.load(WIKIDATA.encode("utf-8"), format=ox.RdfFormat.TURTLE)
     handler = type("Handler", (_Wikidata,), {"store": store, "fail": False})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", handler
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with loopback_server(handler) as base:
+        yield f"{base}/sparql", handler
 
 
 def test_candidates_by_exact_english_label_year_matches_first(wikidata: tuple[str, type[_Wikidata]],
