@@ -440,6 +440,11 @@ def load_catalog(root: Traversable | Path | None = None) -> Catalog:
     return catalog
 
 
+def instance_ask(value: NamedNode, cls: str) -> str:
+    """is_instance as an ASK query for a remote endpoint; both IRIs written by pyoxigraph, never raw text."""
+    return f"ASK {{ {value} a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {NamedNode(cls)} }}"
+
+
 def is_instance(store: Store, value: NamedNode, cls: str) -> bool:
     """True when `value` has rdf:type `cls` or a subclass of it in the store's (merged) default graph."""
     result = store.query("SELECT ?value ?class WHERE { ?value a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>"

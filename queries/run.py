@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
@@ -34,11 +34,14 @@ def find(catalog: Catalog, name: str) -> SavedQuery:
     return saved
 
 
-def check_classes(store: Store, saved: SavedQuery, subs: Mapping[Variable, Any]) -> None:
-    """Refuse an IRI parameter whose value is not an instance of its declared class (or a subclass)."""
+def check_classes(is_a: Callable[[NamedNode, str], bool], saved: SavedQuery, subs: Mapping[Variable, Any]) -> None:
+    """Refuse an IRI parameter whose value is not an instance of its declared class (or a subclass).
+
+    `is_a(value, class IRI)` asks the data: catalog.is_instance on the embedded store, an ASK on a remote one.
+    """
     for p in saved.params:
         value = subs.get(p.variable)
-        if p.cls is not None and isinstance(value, NamedNode) and not is_instance(store, value, p.cls):
+        if p.cls is not None and isinstance(value, NamedNode) and not is_a(value, p.cls):
             raise ParamError(p.name, f"<{value.value}> is not a {compact(p.cls)} in this release "
                              f"(e.g. {p.example})")
 
@@ -47,7 +50,7 @@ def bind_checked(store: Store | None, saved: SavedQuery, given: Mapping[str, str
     """Typed substitutions for a request, with IRI class checks when the store is at hand."""
     subs = saved.bind(given)
     if store is not None:
-        check_classes(store, saved, subs)
+        check_classes(lambda value, cls: is_instance(store, value, cls), saved, subs)
     return dict(subs)
 
 

@@ -1,25 +1,28 @@
 """The saved-query API: /api/<name>?param=value runs queries/<name>.rq; /api/openapi.json and /api list them.
 
 The catalog is loaded and checked when the blueprint is registered, so a broken query file stops the server at
-start-up. A request's values are parsed into typed RDF terms and bound by substitution (SEP-0007); they never
-become query text, so a hostile value is a 400, not another query. Execution, limits, format negotiation and
+start-up. A request's values are parsed into typed RDF terms and bound by substitution (SEP-0007) in the embedded
+store, or as a VALUES block written from those terms for a remote endpoint (queries/inline.py); a value never
+becomes query text of its own, so a hostile value is a 400, not another query. Execution, limits, format negotiation and
 HTTP caching are the SPARQL endpoint's own (server/query_exec.py).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
-from pyoxigraph import Store, Variable
+from pyoxigraph import NamedNode, Store, Variable
 
-from foedus.queries.catalog import Catalog, ParamError, load_catalog
+from foedus.queries.catalog import Catalog, ParamError, instance_ask, is_instance, load_catalog
+from foedus.queries.inline import inline_values
 from foedus.queries.openapi import openapi_document
 from foedus.queries.run import check_classes
 from foedus.server import errors
-from foedus.server.query_exec import Dataset, Limits, execute, prepare
+from foedus.server.query_exec import Backend, ChildFailure, Dataset, Limits, execute, prepare
 
 bp = Blueprint("api", __name__, template_folder="templates")
 EXTENSION = "foedus.queries"
@@ -42,6 +45,32 @@ def _store() -> Store | None:
     st = current_app.extensions["foedus"]
     store: Store | None = st.store
     return store
+
+
+class _Inlined:
+    """A backend that sends the query to the remote endpoint with the request's terms as a VALUES block."""
+
+    def __init__(self, remote: Backend, subs: dict[Variable, Any]) -> None:
+        self.remote = remote
+        self.subs = subs
+
+    def run(self, query: str, form: str, dataset: Dataset) -> Any:
+        """Evaluate remotely: the parameters bound first in the outermost WHERE group (queries/inline.py)."""
+        return self.remote.run(inline_values(query, self.subs), form, dataset)
+
+
+def _is_a(backend: Backend, store: Store | None) -> Callable[[NamedNode, str], bool]:
+    """How to ask whether an IRI is an instance of a class: in the embedded store, else by ASK on the remote."""
+    if store is not None:
+        return lambda value, cls: is_instance(store, value, cls)
+
+    def ask(value: NamedNode, cls: str) -> bool:
+        try:
+            return bool(backend.run(instance_ask(value, cls), "ASK", Dataset()))
+        except ChildFailure as exc:
+            raise errors.query_failed(exc.message, exc.status) from None
+
+    return ask
 
 
 class _Bound:
@@ -83,15 +112,9 @@ def run(name: str) -> Response:
         raise errors.ApiError(404, "Not found", f"no saved query named {name!r}; see /api for the list", DOCS)
     st = state()
     store = _store()
-    if store is None:
-        raise errors.query_failed(
-            "saved queries bind their parameters in the embedded store; this server "
-            "answers from a remote endpoint, use /sparql there",
-            501,
-        )
     try:
         subs = saved.bind(_given())
-        check_classes(store, saved, subs)
+        check_classes(_is_a(st.backend, store), saved, subs)
     except ParamError as exc:
         raise errors.bad_request(
             f"parameter {exc.param!r} {exc.message}", DOCS + "#/paths/~1api~1" + name
@@ -102,7 +125,7 @@ def run(name: str) -> Response:
     if not_modified is not None:
         return not_modified
     outcome = execute(
-        _Bound(store, dict(subs)),
+        _Bound(store, dict(subs)) if store is not None else _Inlined(st.backend, dict(subs)),
         prepared.query,
         prepared.form,
         prepared.fmt,

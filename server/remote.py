@@ -146,10 +146,22 @@ def _batches(triples: list[Triple]) -> Iterable[list[Triple]]:
 
 
 def _publish_gsp(settings: Settings, graph: str | None, triples: list[Triple]) -> None:
+    """PUT the graph's first batch (replacing what was there), then POST the others (adding to it).
+
+    One PUT of a whole graph is refused by stores with a request-size limit (Virtuoso resets the connection for the
+    curated graph); batches keep every request small. Triples with blank nodes travel in one request, since a blank
+    node split across two requests would become two nodes.
+    """
     store = str(settings.remote_graph_store)
     target = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
     url = store + ("&" if "?" in store else "?") + target
-    _send(settings, url, _ntriples(triples).encode("utf-8"), "text/turtle", method="PUT", timeout=600)
+    batches = list(_batches([t for t in triples if not _has_blank(t)]))
+    blank = [t for t in triples if _has_blank(t)]
+    if blank:
+        batches.append(blank)
+    for i, batch in enumerate(batches or [[]]):
+        _send(settings, url, _ntriples(batch).encode("utf-8"), "text/turtle", method="PUT" if i == 0 else "POST",
+              timeout=600)
 
 
 def _has_blank(triple: Triple) -> bool:

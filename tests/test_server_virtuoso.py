@@ -147,3 +147,22 @@ def test_live_server_in_remote_mode(virtuoso: str, release: Path) -> None:
         sparql.setQuery("SELECT ?s WHERE { GRAPH ?g { ?s <https://w3id.org/foedus/ontology/cowCode> 740 } }")
         sparql.setReturnFormat(TSV)
         assert b"<https://w3id.org/foedus/id/state/740>" in sparql.queryAndConvert()  # type: ignore[operator]
+
+
+def test_saved_queries_answer_from_the_remote_store(virtuoso: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """/api in remote mode: parameters go to Virtuoso as a VALUES block; class checks are ASKed there too."""
+    from foedus.graph.build import build_release
+
+    monkeypatch.delenv("FOEDUS_SOURCES", raising=False)
+    release = build_release(load_settings({"releases": tmp_path / "releases", "sources": None}), progress=False)
+    publish_release(remote(virtuoso, remote_graph_store=virtuoso + "/sparql-graph-crud-auth"), release)
+    client = create_app(remote(virtuoso)).test_client()
+    members = client.get("/api/alliance-members-on-date", query_string={
+        "alliance": "https://w3id.org/foedus/id/alliance/nato", "date": "1990-01-01", "format": "json"})
+    assert members.status_code == 200, members.data
+    rows = json.loads(members.data)["results"]["bindings"]
+    assert len({r["member"]["value"] for r in rows}) == 16  # the curated core alone: 16 members on 1990-01-01
+    not_an_alliance = client.get("/api/alliance-members-on-date", query_string={
+        "alliance": "https://w3id.org/foedus/id/state/2", "date": "1990-01-01"})
+    assert not_an_alliance.status_code == 400 and b"is not a fo:Alliance" in not_an_alliance.data
