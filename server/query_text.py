@@ -44,6 +44,25 @@ class QueryText:
         return self.form == "UPDATE"
 
 
+def outer_where_brace(text: str) -> int:
+    """Offset of the `{` that opens a query's outermost WHERE group (the first at depth 0 after WHERE).
+
+    Strings, IRIs and comments are tokens of their own, so a `{` or `WHERE` inside them is never taken for syntax.
+    """
+    depth, after_where = 0, False
+    for m in _TOKEN.finditer(text):
+        kind, value = m.lastgroup, m.group()
+        if kind == "word" and value.upper() == "WHERE" and depth == 0:
+            after_where = True
+        elif kind == "other" and value == "{":
+            if depth == 0 and after_where:
+                return m.start()
+            depth += 1
+        elif kind == "other" and value == "}":
+            depth -= 1
+    raise ValueError("no WHERE { … } group found")
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
     return [
         (m.lastgroup or "other", m.group())
