@@ -11,7 +11,7 @@ import hmac
 from dataclasses import replace
 
 from flask import Blueprint, Response, jsonify, request
-from pyoxigraph import DefaultGraph, NamedNode, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
 from foedus.server import errors
 from foedus.server.errors import PROTOCOL
@@ -47,22 +47,30 @@ def _update_text() -> str:
     raise errors.unsupported_media_type(request.headers.get("Content-Type", ""))
 
 
+def _own_default_triples(store: Store) -> set[Triple]:
+    """Triples of the default graph that no named graph states: what a loaded file put there itself (TriG)."""
+    rows = store.query("SELECT ?s ?p ?o WHERE { { ?s ?p ?o } MINUS { GRAPH ?g { ?s ?p ?o } } }")
+    return {Triple(r["s"], r["p"], r["o"]) for r in rows}  # type: ignore[union-attr]
+
+
 def _updated_copy(store: Store, text: str) -> Store:
     """The named graphs of `store` with the update applied, and their merge as the default graph.
 
     The update runs on a copy, so a malformed or refused update changes nothing. The default graph is the merge
-    of the named graphs (store.py), rebuilt here; an update that writes into it directly is refused, since the
-    rebuilt merge would silently drop what it wrote.
+    of the named graphs (store.py) plus what a loaded file put there itself; an update that writes into it directly
+    is refused, since the rebuilt merge would mix what it wrote with copies it cannot tell apart.
     """
+    own = _own_default_triples(store)
     copy = Store()
     copy.bulk_extend(q for q in store if isinstance(q.graph_name, NamedNode))
+    copy.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in own)
     try:
         copy.update(text)
     except SyntaxError as exc:
         raise errors.bad_request(f"malformed update: {exc}", PROTOCOL + "#update-operation") from None
     except OSError as exc:
         raise errors.query_failed(f"the update failed: {exc}") from None
-    if any(True for _ in copy.quads_for_pattern(None, None, None, DefaultGraph())):
+    if {q.triple for q in copy.quads_for_pattern(None, None, None, DefaultGraph())} != own:
         raise errors.bad_request(
             "the update writes into the default graph, which is the merge of the named graphs here; "
             "write into a named graph (INSERT DATA { GRAPH <…> { … } }). Nothing was changed",

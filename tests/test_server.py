@@ -441,3 +441,16 @@ def test_update_route_needs_the_bearer_token() -> None:
 def test_update_token_with_several_workers_is_refused() -> None:
     with pytest.raises(ConfigError, match="workers = 1"):
         create_app(settings(update_token="t", workers=2), Store())
+
+
+def test_an_update_keeps_what_a_file_put_in_the_default_graph() -> None:
+    """A TriG file's own default-graph triple survives an update to a named graph, and stays in the merge."""
+    store, info = load_files_store([FIXTURES / "protocol-data.trig"])
+    app = create_app(settings(update_token="s3cret", workers=1), store, info=info)
+    marker = "ASK { <http://example.org/protocol/default-marker> <http://example.org/protocol/in> \"default\" }"
+    assert json.loads(get(app, marker).data)["boolean"] is True
+    insert = "INSERT DATA { GRAPH <http://example.org/protocol/data1> { <http://e/a> <http://e/b> <http://e/c> } }"
+    done = app.test_client().post("/update", data={"update": insert}, headers={"Authorization": "Bearer s3cret"})
+    assert done.status_code == 200
+    assert json.loads(get(app, marker).data)["boolean"] is True
+    assert json.loads(get(app, "ASK { <http://e/a> <http://e/b> <http://e/c> }").data)["boolean"] is True
