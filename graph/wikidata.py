@@ -1,7 +1,7 @@
 """`foedus curated wikidata-suggest`: candidate Wikidata items for the curated things that have none yet.
 
 Asks a Wikidata SPARQL endpoint which items carry, as English label or alias, a label of each unlinked alliance,
-treaty, organisation or instrument, and writes a review table. Nothing enters the curated core by itself: a
+treaty, organisation, instrument or state, and writes a review table. Nothing enters the curated core by itself: a
 maintainer confirms a candidate on Wikidata and writes `wikidata:` with its evidence into the YAML (FORMAT.md).
 This is an outbound call, made only when a maintainer runs the command.
 """
@@ -28,7 +28,7 @@ from foedus.fo_terms import FO
 from foedus.graph.curated import wikidata_coverage
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-KINDS = ("alliance", "treaty", "actor", "instrument")  # states have their own table (states.csv)
+KINDS = ("alliance", "treaty", "actor", "instrument", "state")  # a state QID goes into states_overrides.csv
 BATCH = 40
 TIMEOUT = 60.0
 COLUMNS = ("kind", "iri", "label", "year", "qid", "wikidata_label", "wikidata_description", "types", "years",
@@ -75,7 +75,7 @@ def _first_year(g: Graph, thing: URIRef) -> int | None:
 
 
 def unlinked_things(g: Graph) -> list[Unlinked]:
-    """The curated alliances, treaties, actors and instruments that link to no Wikidata item."""
+    """The curated alliances, treaties, actors, instruments and states that link to no Wikidata item."""
     coverage = wikidata_coverage(g)
     out = []
     for kind in KINDS:
