@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pyoxigraph import Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -54,3 +55,14 @@ def full_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("full-release")
     settings = load_settings({"sources": sources_dir(), "releases": base})
     return build_release(settings, progress=False)
+
+
+@pytest.fixture(scope="session")
+def full_store(full_release: Path) -> Store:
+    """The full release loaded as the server loads it (named graphs + merged default graph), once a session.
+
+    Shared by every test that queries the full release: read it, never update it.
+    """
+    from foedus.server.store import load_release_store
+
+    return load_release_store(full_release)[0]

@@ -49,16 +49,8 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def release(full_release: Path) -> Path:
-    return full_release
-
-
-@pytest.fixture(scope="session")
-def full(release: Path) -> Store:
-    from foedus.server.store import load_release_store
-
-    store, _ = load_release_store(release)
-    return store
+def full(full_store: Store) -> Store:
+    return full_store
 
 
 @pytest.fixture(scope="session")
