@@ -1,16 +1,24 @@
-"""Shared fixtures: the public data sets, and one full release per test session (built and validated once)."""
+"""Shared fixtures: the public data sets, one full release per test session (built and validated once), and the
+packaged curated core read once (alone, and as a store with the ontology and its dyads)."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import functools
 import http.server
 import os
 import threading
 from collections.abc import Iterator
+from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from pyoxigraph import Store
+from pyoxigraph import NamedNode, RdfFormat, Store
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -20,6 +28,36 @@ def sources_dir() -> Path:
     path = Path(os.environ.get("FOEDUS_SOURCES") or REPO.parent / "shared" / "data")
     assert (path / "atop").is_dir(), f"the public data sets are missing at {path} (set FOEDUS_SOURCES)"
     return path
+
+
+@functools.cache
+def curated_graph() -> Graph:
+    """The packaged curated core (graph/curated) as one rdflib Graph, read once per test process: never change it."""
+    from foedus.graph.curated import load_curated
+
+    return load_curated(Path(str(files("foedus.graph"))) / "curated").graph
+
+
+@functools.cache
+def curated_store() -> Store:
+    """The curated core alone, with the ontology and the dyads derived from it, in their named graphs."""
+    from rdflib import Graph
+
+    from foedus.graph.dyads import build_dyads, collect_spells
+    from foedus.server.store import merge_into_default_graph
+    from foedus.vocab import graph_iri
+
+    core = curated_graph()
+    onto = Graph()
+    onto.parse(data=(files("foedus.ontology") / "foedus.ttl").read_text(encoding="utf-8"), format="turtle")
+    spells, _ = collect_spells({"curated": core})
+    derived = build_dyads(spells, [core], dt.date(2025, 1, 1))
+    store = Store()
+    for name, g in (("curated", core), ("ontology", onto), ("derived", derived)):
+        store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
+                        to_graph=NamedNode(str(graph_iri(name))))
+    merge_into_default_graph(store)  # as the server does at start-up
+    return store
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import curated_store
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -25,8 +26,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "queries"
 
 
 def _app() -> Flask:
-    from test_queries_answers import curated_store
-
     from foedus.server import api
     from foedus.server.app import create_app
 

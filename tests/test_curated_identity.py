@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from conftest import curated_graph
 from rdflib import OWL, RDF, Graph, Namespace, URIRef
 
 from foedus.errors import SourceError
@@ -20,7 +20,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "curated"
 
 @pytest.fixture(scope="module")
 def core() -> Graph:
-    return load_curated(Path(str(files("foedus.graph"))) / "curated").graph
+    return curated_graph()
 
 
 def test_the_sco_is_one_organisation_with_its_wikidata_item(core: Graph) -> None:

@@ -3,44 +3,20 @@ curated core alone where that is meaningful (e.g. NATO had 16 members on 1990-01
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pyoxigraph import NamedNode, RdfFormat, Store
-from rdflib import Graph
+from conftest import curated_store
+from pyoxigraph import Store
 
 from foedus.queries.catalog import Catalog, load_catalog
 from foedus.queries.run import run_saved
-from foedus.server.store import merge_into_default_graph
 
-REPO = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/foedus/id/"
 FO = "https://w3id.org/foedus/ontology/"
 GRAPH = "https://w3id.org/foedus/graph/"
 NATO = ID + "alliance/nato"
-
-
-@functools.cache
-def curated_store() -> Store:
-    """The curated core alone, with the ontology and the dyads derived from it, in their named graphs."""
-    from foedus.graph.curated import load_curated
-    from foedus.graph.dyads import build_dyads, collect_spells
-
-    core = load_curated(Path(str(files("foedus.graph"))) / "curated")
-    onto = Graph()
-    onto.parse(data=(files("foedus.ontology") / "foedus.ttl").read_text(encoding="utf-8"), format="turtle")
-    spells, _ = collect_spells({"curated": core.graph})
-    derived = build_dyads(spells, [core.graph], dt.date(2025, 1, 1))
-    store = Store()
-    for name, g in (("curated", core.graph), ("ontology", onto), ("derived", derived)):
-        store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
-                        to_graph=NamedNode(GRAPH + name))
-    merge_into_default_graph(store)  # as the server does at start-up
-    return store
 
 
 @pytest.fixture(scope="session")

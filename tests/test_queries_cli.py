@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import curated_store
 from pyoxigraph import RdfFormat
 
 from foedus.queries.catalog import ParamError, load_catalog
@@ -24,8 +25,6 @@ ARGS = [f"alliance={NATO}", "date=1990-01-01"]
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A releases directory whose `latest` holds the curated core (foedus.nq + release.json)."""
-    from test_queries_answers import curated_store
-
     base = tmp_path_factory.mktemp("releases")
     version = base / "0.0.0+curated"
     version.mkdir()
