@@ -26,13 +26,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "queries"
 
 
 def _app() -> Flask:
-    from foedus.server import api
     from foedus.server.app import create_app
 
-    app = create_app(load_settings({"workers": 1}), store=curated_store())
-    if "api" not in app.blueprints:  # until the lead lists api.bp in BLUEPRINTS
-        api.register(app)
-    return app
+    return create_app(load_settings({"workers": 1}), store=curated_store())
 
 
 @pytest.fixture(scope="module")

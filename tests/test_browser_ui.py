@@ -16,7 +16,6 @@ import pytest
 from fixtures.ui.release import shared_releases
 from werkzeug.serving import make_server
 
-from foedus.server import dataset, ontology_docs, resources, ui
 from foedus.server.app import create_app
 from foedus.settings import load_settings
 
@@ -32,9 +31,6 @@ SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 def base_url() -> Iterator[str]:
     """The app, serving the UI test release, on a free loopback port for the module's tests."""
     app = create_app(load_settings({"releases": str(shared_releases()), "workers": 1}))
-    for bp in (resources.bp, ui.bp, dataset.bp, ontology_docs.bp):
-        if bp.name not in app.blueprints:
-            app.register_blueprint(bp)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

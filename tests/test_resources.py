@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from pyoxigraph import RdfFormat, parse
 from rdflib import Graph, URIRef
 
-from foedus.server import dataset, ontology_docs, resources, ui
+from foedus.server import ontology_docs
 from foedus.server.app import create_app
 from foedus.settings import load_settings
 
@@ -21,12 +21,8 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,imag
 
 
 def make_app(**overrides: object) -> Flask:
-    """create_app over the UI test release, registering the UI blueprints when create_app lacks them."""
-    app = create_app(load_settings({"releases": str(shared_releases()), **overrides}))
-    for bp in (resources.bp, ui.bp, dataset.bp, ontology_docs.bp):
-        if bp.name not in app.blueprints:
-            app.register_blueprint(bp)
-    return app
+    """create_app over the UI test release."""
+    return create_app(load_settings({"releases": str(shared_releases()), **overrides}))
 
 
 @pytest.fixture(scope="module")

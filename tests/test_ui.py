@@ -11,7 +11,6 @@ from fixtures.ui.release import VERSION, shared_releases
 from flask.testing import FlaskClient
 from pyoxigraph import RdfFormat, parse
 
-from foedus.server import dataset, ontology_docs, resources, ui
 from foedus.server.app import create_app
 from foedus.server.ui import VENDOR, with_example_values
 from foedus.settings import load_settings
@@ -22,12 +21,8 @@ PAGES = ("/", "/query", "/timeline", "/timeline?of=state/365", "/network?year=19
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[FlaskClient]:
-    """A test client over the UI test release, the UI blueprints registered."""
-    app = create_app(load_settings({"releases": str(shared_releases())}))
-    for bp in (resources.bp, ui.bp, dataset.bp, ontology_docs.bp):
-        if bp.name not in app.blueprints:
-            app.register_blueprint(bp)
-    yield app.test_client()
+    """A test client over the UI test release."""
+    yield create_app(load_settings({"releases": str(shared_releases())})).test_client()
 
 
 @pytest.mark.parametrize("path", PAGES)
