@@ -26,6 +26,21 @@ def _settings(tmp_path: Path, sources: Path | None = None):  # noqa: ANN202
     return load_settings({"releases": tmp_path / "releases", "sources": sources})
 
 
+def _copy_of_sources(tmp_path: Path) -> Path:
+    """A copy of the public data sets in tmp_path/data, for a test to break or trim."""
+    src = tmp_path / "data"
+    shutil.copytree(sources_dir(), src)
+    return src
+
+
+def _curated_with_one_more_state(tmp_path: Path) -> Path:
+    """A copy of the curated fixture in tmp_path/curated whose states.csv adds Russia: changed inputs."""
+    curated = tmp_path / "curated"
+    shutil.copytree(FIXTURE, curated)
+    (curated / "states.csv").write_text((FIXTURE / "states.csv").read_text() + "365,RUS,Russia,,,,,,,curated\n")
+    return curated
+
+
 @pytest.fixture
 def no_validation(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Replace the build's validation step by a counter, for tests about other things than validation."""
@@ -82,9 +97,7 @@ def test_validation_failure_publishes_nothing(tmp_path: Path, monkeypatch: pytes
     results = [Report(True), Report(False)]  # the first build conforms, the second does not
     monkeypatch.setattr(validate_mod, "validate_release_graph", lambda ds: results.pop(0))
     good = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
-    curated = tmp_path / "curated"
-    shutil.copytree(FIXTURE, curated)
-    (curated / "states.csv").write_text((FIXTURE / "states.csv").read_text() + "365,RUS,Russia,,,,,,,curated\n")
+    curated = _curated_with_one_more_state(tmp_path)
     with pytest.raises(ValidationFailed) as err:
         build_release(_settings(tmp_path), progress=False, curated_dir=curated)
     assert "a focus node broke a shape" in str(err.value)
@@ -98,10 +111,7 @@ def test_failed_build_keeps_previous_release(tmp_path: Path, monkeypatch: pytest
                                              no_validation: list[int]) -> None:
     monkeypatch.delenv("FOEDUS_SOURCES", raising=False)
     good = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
-    curated = tmp_path / "curated"
-    shutil.copytree(FIXTURE, curated)
-    extra = "365,RUS,Russia,,,,,,,curated\n"
-    (curated / "states.csv").write_text((FIXTURE / "states.csv").read_text() + extra)
+    curated = _curated_with_one_more_state(tmp_path)
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("step failed")
@@ -115,9 +125,7 @@ def test_failed_build_keeps_previous_release(tmp_path: Path, monkeypatch: pytest
 
 
 def test_corrupt_source_stops_build(tmp_path: Path) -> None:
-    data = sources_dir()
-    src = tmp_path / "data"
-    shutil.copytree(data, src)
+    src = _copy_of_sources(tmp_path)
     target = src / "cow_state_system" / "majors2016.csv"
     target.chmod(0o644)
     raw = bytearray(target.read_bytes())
@@ -130,9 +138,7 @@ def test_corrupt_source_stops_build(tmp_path: Path) -> None:
 
 
 def test_bad_header_names_line_and_column(tmp_path: Path) -> None:
-    data = sources_dir()
-    src = tmp_path / "data"
-    shutil.copytree(data, src)
+    src = _copy_of_sources(tmp_path)
     target = src / "cow_state_system" / "states2016.csv"
     target.chmod(0o644)
     target.write_bytes(target.read_bytes().replace(b"stateabb,ccode", b"stateabb,code", 1))
@@ -142,9 +148,7 @@ def test_bad_header_names_line_and_column(tmp_path: Path) -> None:
 
 
 def test_missing_optional_source_is_a_note(tmp_path: Path, no_validation: list[int]) -> None:
-    data = sources_dir()
-    src = tmp_path / "data"
-    shutil.copytree(data, src)
+    src = _copy_of_sources(tmp_path)
     shutil.rmtree(src / "dcad", ignore_errors=True)
     release = build_release(_settings(tmp_path, src), progress=False, curated_dir=FIXTURE)
     report = (release / "build-report.md").read_text()
