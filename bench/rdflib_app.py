@@ -7,15 +7,14 @@ release's N-Quads; the Dataset's default graph is the union of its graphs, as ou
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 
 def create() -> Any:
-    """A SparqlEndpoint (FastAPI) at /sparql over BENCH_NQ loaded into an rdflib Dataset."""
-    from rdflib import Dataset
+    """A SparqlEndpoint (FastAPI) at /sparql over BENCH_NQ loaded as the engine bench loads rdflib's store."""
     from rdflib_endpoint import SparqlEndpoint
 
-    ds = Dataset(default_union=True)
-    with open(os.environ["BENCH_NQ"], "rb") as fh:
-        ds.parse(source=fh, format="nquads")
-    return SparqlEndpoint(graph=ds, path="/sparql", cors_enabled=False)
+    from bench.engine_bench import load_rdflib
+
+    return SparqlEndpoint(graph=load_rdflib(Path(os.environ["BENCH_NQ"])), path="/sparql", cors_enabled=False)
