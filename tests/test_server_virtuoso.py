@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from SPARQLWrapper import JSON, TSV, SPARQLWrapper
-from test_server_live import ALLIANCES, FIXTURES, free_port, running_server
+from test_server_live import ALLIANCES, FIXTURES, free_port, running_server, stop, wait_until_up
 
 from foedus.server.app import create_app
 from foedus.server.remote import publish_release
@@ -47,25 +46,11 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{http}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, (home / "virtuoso.log").read_text(errors="replace")[-2000:]
-            try:
-                with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            assert time.monotonic() < deadline, "Virtuoso did not come up within 120 s"
-            time.sleep(0.5)
+        wait_until_up(base + "/sparql?query=ASK%7B%7D", proc, "Virtuoso", 120, 0.5,
+                      lambda: (home / "virtuoso.log").read_text(errors="replace")[-2000:])
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 60)
 
 
 @pytest.fixture(scope="module")
