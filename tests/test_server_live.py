@@ -226,26 +226,17 @@ def test_timed_out_child_is_killed() -> None:
 
 
 def _listeners(base: str) -> list[int]:
-    """The gunicorn master serving `base`: the process whose command line names its port."""
-    port = base.rsplit(":", 1)[1]
+    """The gunicorn master serving `base`: the test's child process whose command line names its port."""
+    port = base.rsplit(":", 1)[1].encode()
     pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmd = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"serve" in cmd and port.encode() in cmd and int(entry.name) in _children_of_test(entry):
-                pids.append(int(entry.name))
+    for pid in children_of(os.getpid()):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in cmd and port in cmd:
+            pids.append(pid)
     return pids
-
-
-def _children_of_test(entry: Path) -> set[int]:
-    return (
-        {int(entry.name)}
-        if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == os.getpid()
-        else set()
-    )
 
 
 def test_serve_refuses_missing_release(tmp_path: Path) -> None:
