@@ -47,18 +47,17 @@ def param_schema(p: Param) -> dict[str, Any]:
     return schema
 
 
-def _operation(q: SavedQuery, result_types: list[str], rdf_types: list[str]) -> dict[str, Any]:
-    media = rdf_types if q.form in ("CONSTRUCT", "DESCRIBE") else result_types
-    rdf = q.form in ("CONSTRUCT", "DESCRIBE")
-    keys = (["turtle", "ntriples", "rdfxml", "jsonld", "trig", "nquads"] if rdf
-            else ["json", "xml", "csv", "tsv"])
+def _operation(q: SavedQuery) -> dict[str, Any]:
+    from foedus.server.formats import formats_for
+
+    formats = formats_for(q.form)
     parameters: list[dict[str, Any]] = [{
         "name": p.name, "in": "query", "required": p.required, "description": p.doc,
         "schema": param_schema(p), "example": int(p.example) if p.type == "integer" else p.example,
     } for p in q.params]
     parameters.append({"name": "format", "in": "query", "required": False,
                        "description": "result format (overrides the Accept header)",
-                       "schema": {"type": "string", "enum": keys}})
+                       "schema": {"type": "string", "enum": [f.key for f in formats]}})
     example_query = "&".join(f"{p.name}={p.example}" for p in q.params)
     return {
         "operationId": q.name.replace("-", "_"),
@@ -68,7 +67,7 @@ def _operation(q: SavedQuery, result_types: list[str], rdf_types: list[str]) -> 
         "tags": list(q.tags),
         "parameters": parameters,
         "responses": {
-            "200": {"description": "the query's result", "content": {m: {} for m in media}},
+            "200": {"description": "the query's result", "content": {f.media_type: {} for f in formats}},
             "400": {"description": "a parameter is missing, unknown, or its value does not fit its type",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             "406": {"description": "no acceptable result format",
@@ -81,10 +80,6 @@ def _operation(q: SavedQuery, result_types: list[str], rdf_types: list[str]) -> 
 
 def openapi_document(catalog: Catalog, server_url: str = "/") -> dict[str, Any]:
     """An OpenAPI 3.1.0 document with one GET operation per saved query at /api/<name>."""
-    from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS
-
-    result_types = [f.media_type for f in RESULT_FORMATS]
-    rdf_types = [f.media_type for f in RDF_FORMATS]
     tags = sorted({t for q in catalog for t in q.tags})
     return {
         "openapi": "3.1.0",
@@ -100,6 +95,6 @@ def openapi_document(catalog: Catalog, server_url: str = "/") -> dict[str, Any]:
         },
         "servers": [{"url": server_url}],
         "tags": [{"name": t} for t in tags],
-        "paths": {f"/api/{q.name}": {"get": _operation(q, result_types, rdf_types)} for q in catalog},
+        "paths": {f"/api/{q.name}": {"get": _operation(q)} for q in catalog},
         "components": {"schemas": {"Error": ERROR_SCHEMA}},
     }
