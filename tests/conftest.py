@@ -20,6 +20,8 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from foedus.ontology.check import Problem
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -28,6 +30,15 @@ def sources_dir() -> Path:
     path = Path(os.environ.get("FOEDUS_SOURCES") or REPO.parent / "shared" / "data")
     assert (path / "atop").is_dir(), f"the public data sets are missing at {path} (set FOEDUS_SOURCES)"
     return path
+
+
+@pytest.fixture(scope="session")
+def fixture_reasoning() -> list[Problem]:
+    """HermiT over the ontology set (core + extensions) and the classification fixture, run once a session
+    (~1.5 s): what `reasoning_problems(load_ontology_set(), fixture_path())` reports."""
+    from foedus.ontology.check import fixture_path, load_ontology_set, reasoning_problems
+
+    return reasoning_problems(load_ontology_set(), fixture_path())
 
 
 @functools.cache

@@ -91,8 +91,8 @@ fo:SignedRatification a owl:Class ;
     assert "unsat.ttl" in problems[0].file
 
 
-def test_fixture_classifies_as_intended() -> None:
-    assert reasoning_problems(load_ontology_set(), fixture_path()) == []
+def test_fixture_classifies_as_intended(fixture_reasoning: list[Problem]) -> None:
+    assert fixture_reasoning == []
 
 
 def test_fixture_covers_the_issue_cases() -> None:
