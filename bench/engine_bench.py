@@ -83,8 +83,8 @@ def saved_queries() -> list[BenchQuery]:
 
 def mix_queries(mix_dir: Path = MIX_DIR) -> list[BenchQuery]:
     """The standard mix (bench/mix/*.rq): lookup, joins, aggregation, paths, OPTIONAL/NOT EXISTS, ..."""
-    return [BenchQuery(p.stem, "mix", p.read_text(encoding="utf-8"), _form(p.read_text(encoding="utf-8")))
-            for p in sorted(mix_dir.glob("*.rq"))]
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(mix_dir.glob("*.rq"))}
+    return [BenchQuery(name, "mix", text, _form(text)) for name, text in texts.items()]
 
 
 # --- loading -----------------------------------------------------------------------------------------------
