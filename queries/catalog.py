@@ -441,13 +441,10 @@ def load_catalog(root: Traversable | Path | None = None) -> Catalog:
 
 
 def instance_ask(value: NamedNode, cls: str) -> str:
-    """is_instance as an ASK query for a remote endpoint; both IRIs written by pyoxigraph, never raw text."""
+    """The class check as an ASK query (embedded or remote store); both IRIs written by pyoxigraph, never raw text."""
     return f"ASK {{ {value} a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {NamedNode(cls)} }}"
 
 
 def is_instance(store: Store, value: NamedNode, cls: str) -> bool:
     """True when `value` has rdf:type `cls` or a subclass of it in the store's (merged) default graph."""
-    result = store.query("SELECT ?value ?class WHERE { ?value a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
-                         "* ?class } LIMIT 1",
-                         substitutions={Variable("value"): value, Variable("class"): NamedNode(cls)})
-    return any(True for _ in result)  # type: ignore[union-attr]
+    return bool(store.query(instance_ask(value, cls)))
