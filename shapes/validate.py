@@ -26,6 +26,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from foedus.errors import SourceError, location
+from foedus.ontology.codegen import core_path
+from foedus.ontology.extensions import SHAPES_SUFFIX, extensions_dir, list_extensions
 
 SHAPES_BASE = "https://w3id.org/foedus/shapes/"
 ONTOLOGY_GRAPH = "https://w3id.org/foedus/graph/ontology"
@@ -52,34 +54,10 @@ def format_for_media_type(media_type: str) -> ox.RdfFormat | None:
 # Shapes and ontology
 
 
-def _package_files(package: str, pattern: str) -> list[Any]:
-    try:
-        root = resources.files(package)
-    except ModuleNotFoundError:
-        return []
-    return sorted((f for f in root.iterdir() if f.is_file() and _matches(f.name, pattern)), key=lambda f: f.name)
-
-
-def _matches(name: str, pattern: str) -> bool:
-    return Path(name).match(pattern)
-
-
-def shape_files() -> list[Any]:
+def shape_files() -> list[Path]:
     """The shapes files: shapes/*.ttl, then the shapes of every ontology extension (*.shapes.ttl)."""
-    files = _package_files("foedus.shapes", "*.ttl")
-    files += _extension_files(shapes=True)
-    return files
-
-
-def _extension_files(*, shapes: bool) -> list[Any]:
-    try:
-        root = resources.files("foedus.ontology").joinpath("extensions")
-    except ModuleNotFoundError:
-        return []
-    if not root.is_dir():
-        return []
-    found = [f for f in root.iterdir() if f.is_file() and f.name.endswith(".ttl")]
-    return sorted((f for f in found if f.name.endswith(".shapes.ttl") == shapes), key=lambda f: f.name)
+    own = sorted(Path(str(resources.files("foedus.shapes"))).glob("*.ttl"))
+    return own + sorted(extensions_dir().glob("*" + SHAPES_SUFFIX))
 
 
 class _ReadOnlyGraph(Graph):
@@ -132,8 +110,7 @@ def ontology_ntriples() -> bytes:
     """The ontology (ontology/foedus.ttl and extensions, without their shapes) as N-Triples, for loading into stores."""
     store = ox.Store()
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
-    files = _package_files("foedus.ontology", "foedus.ttl") + _extension_files(shapes=False)
-    for f in files:
+    for f in [core_path(), *(e.ontology for e in list_extensions())]:
         store.load(f.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/foedus/ontology",
                    to_graph=graph)
     return ox.serialize(store.quads_for_pattern(None, None, None, graph), format=ox.RdfFormat.N_QUADS) or b""
