@@ -368,10 +368,6 @@ def _data_graph_class() -> type:
     return _OxDataGraph
 
 
-def _data_graph(store: ox.Store) -> Any:
-    return _data_graph_class()(store)
-
-
 @lru_cache(maxsize=1)
 def _speed_up_pyshacl() -> None:
     """Remove two per-focus-node costs of pySHACL 0.40 that do not change the report (measured on the release).
@@ -401,16 +397,15 @@ def _speed_up_pyshacl() -> None:
     SPARQLQueryHelper.check_invalid_sparql = check_once  # type: ignore[method-assign]
 
 
-def validate_store(store: ox.Store, *, add_ontology: bool = True) -> Report:
+def validate_store(store: ox.Store) -> Report:
     """Validate an oxigraph store (all named graphs together) with pySHACL; the store gains the ontology graph."""
     from pyshacl import validate
 
     _speed_up_pyshacl()
-    if add_ontology:
-        _add_ontology(store)
+    _add_ontology(store)
     triples = len(store)
     _conforms, report_graph, _text = validate(
-        _data_graph(store), shacl_graph=shapes_graph(), inference="none", inplace=True, advanced=False,
+        _data_graph_class()(store), shacl_graph=shapes_graph(), inference="none", inplace=True, advanced=False,
         allow_warnings=True, allow_infos=True,
     )
     assert isinstance(report_graph, Graph)
@@ -475,7 +470,8 @@ def _origin(store: ox.Store, focus: Node) -> tuple[str, ...]:
         names = {_graph_name(q.graph_name) for q in store.quads_for_pattern(term, None, None, None)}
     if not names:
         names = {_graph_name(q.graph_name) for q in store.quads_for_pattern(None, None, term, None)}
-    names.discard(ONTOLOGY_GRAPH) if len(names) > 1 else None
+    if len(names) > 1:
+        names.discard(ONTOLOGY_GRAPH)
     return tuple(sorted(names))
 
 
@@ -493,7 +489,7 @@ def validate_graph(data: Graph | Dataset | ox.Store) -> Report:
 
 def validate_release_graph(release: Dataset | ox.Store) -> Report:
     """Validate a whole release (all named graphs); the build publishes only when `report.conforms`."""
-    return validate_store(release if isinstance(release, ox.Store) else store_from_rdflib(release))
+    return validate_graph(release)
 
 
 def validate_files(paths: list[Path]) -> Report:
