@@ -79,6 +79,13 @@ def display(path: Path) -> str:
         return str(path)
 
 
+def without_imports(graph: Graph) -> Graph:
+    """A copy of `graph` without owl:imports, so no tool fetches imports over the network: everything is local."""
+    local = Graph() + graph
+    local.remove((None, OWL.imports, None))
+    return local
+
+
 def fixture_path() -> Path:
     """The classification fixture shipped with the package."""
     return Path(str(files("foedus.ontology") / "fixtures" / "classification.ttl"))
@@ -217,10 +224,8 @@ def _reason(graph: Graph, workdir: Path, name: str) -> tuple[Any, bool]:
     """Load `graph` into a fresh owlready2 World, run HermiT; returns (world, consistent)."""
     import owlready2
 
-    graph = Graph() + graph
-    graph.remove((None, OWL.imports, None))  # never fetch imports over the network: everything is local
     source = workdir / f"{name}.nt"
-    graph.serialize(destination=source, format="nt", encoding="utf-8")
+    without_imports(graph).serialize(destination=source, format="nt", encoding="utf-8")
     world = owlready2.World()
     world.get_ontology(source.as_uri()).load()
     try:

@@ -10,9 +10,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from rdflib import OWL, Graph
+from rdflib import Graph
 
 from foedus.errors import OntologyError
+from foedus.ontology.check import without_imports
 from foedus.ontology.codegen import core_path
 from foedus.ontology.extensions import Extension, list_extensions
 
@@ -30,14 +31,12 @@ def _pylode() -> Any:
 
 def _render(graph: Graph, destination: Path) -> None:
     """Write pyLODE's OntPub HTML for one ontology graph (imports dropped: each file documented alone)."""
-    graph = Graph() + graph
-    graph.remove((None, OWL.imports, None))
     pylode = _pylode()
     try:
         with warnings.catch_warnings():
             # pyLODE opens its CSS file without closing it; that ResourceWarning is pyLODE's, not ours.
             warnings.simplefilter("ignore", ResourceWarning)
-            text = pylode.OntPub(graph, sort_subjects=True).make_html()
+            text = pylode.OntPub(without_imports(graph), sort_subjects=True).make_html()
     except pylode.PylodeError as exc:
         raise OntologyError(f"pyLODE could not document the ontology: {exc}", where=str(destination)) from exc
     destination.write_text(text, encoding="utf-8")

@@ -11,9 +11,10 @@ import re
 import subprocess
 from pathlib import Path
 
-from rdflib import OWL, Graph
+from rdflib import Graph
 
 from foedus.errors import OntologyError
+from foedus.ontology.check import without_imports
 
 JAVA_SOURCE = """\
 import java.io.File;
@@ -46,10 +47,8 @@ def dl_profile_violations(graph: Graph, workdir: Path) -> list[tuple[str, str, s
     """(violation kind, first IRI named, text) for every OWL 2 DL violation in `graph` (imports removed)."""
     import owlready2
 
-    graph = Graph() + graph
-    graph.remove((None, OWL.imports, None))
     source = workdir / "profile.nt"
-    graph.serialize(destination=source, format="nt", encoding="utf-8")
+    without_imports(graph).serialize(destination=source, format="nt", encoding="utf-8")
     program = workdir / "FoedusDLProfile.java"
     program.write_text(JAVA_SOURCE, encoding="utf-8")
     command = [owlready2.JAVA_EXE, "-cp", str(hermit_jar()), str(program), str(source)]
