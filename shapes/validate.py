@@ -28,9 +28,10 @@ from rdflib.term import Node
 from foedus.errors import SourceError, location
 from foedus.ontology.codegen import core_path
 from foedus.ontology.extensions import SHAPES_SUFFIX, extensions_dir, list_extensions
+from foedus.vocab import graph_iri
 
 SHAPES_BASE = "https://w3id.org/foedus/shapes/"
-ONTOLOGY_GRAPH = "https://w3id.org/foedus/graph/ontology"
+ONTOLOGY_GRAPH = str(graph_iri("ontology"))
 DEFAULT_GRAPH_NAME = "urn:x-foedus:default-graph"
 
 SEVERITIES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
