@@ -42,7 +42,7 @@ def settings_cmd() -> None:
               help="Directory to write the release into (FOEDUS_RELEASES).")
 @click.option("--quiet", is_flag=True, help="No progress lines, only the summary.")
 def build(sources: Path | None, releases: Path | None, quiet: bool) -> None:
-    """Build a versioned release: curated core + public data sets, reasoned, validated, serialised.
+    """Build a versioned release: curated core + public data sets + ontology, validated, serialised.
 
     A failed or interrupted build leaves the previous release untouched.
     """
@@ -144,7 +144,8 @@ def validate(files: tuple[Path, ...], fmt: str) -> None:
 @click.option("--host", help="Address to listen on (FOEDUS_HOST, default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (FOEDUS_PORT, default 8000).")
 @click.option("--workers", type=int, help="Worker processes (FOEDUS_WORKERS).")
-@click.option("--releases", type=click.Path(file_okay=False, path_type=Path), help="Releases directory.")
+@click.option("--releases", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory of releases; serves its `latest` (FOEDUS_RELEASES).")
 def serve(files: tuple[Path, ...], host: str | None, port: int | None, workers: int | None,
           releases: Path | None) -> None:
     """Serve the latest release (or the given RDF files) over the SPARQL 1.1 Protocol, with gunicorn."""
@@ -156,7 +157,8 @@ def serve(files: tuple[Path, ...], host: str | None, port: int | None, workers: 
 @cli.command()
 @click.argument("name")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter; repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="Output: an aligned table for people, CSV or SPARQL JSON results for programs.")
 @click.option("--list", "list_only", is_flag=True, help="List the saved queries and their parameters.")
 def query(name: str, params: tuple[str, ...], fmt: str, list_only: bool) -> None:
     """Run a saved query (queries/NAME.rq) against the latest release; `foedus query list` lists them."""
