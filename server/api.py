@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
-from pyoxigraph import NamedNode, Store, Variable
+from pyoxigraph import NamedNode, Store
 
 from foedus.queries.catalog import Catalog, ParamError, instance_ask, is_instance, load_catalog
-from foedus.queries.inline import inline_values
 from foedus.queries.openapi import openapi_document
 from foedus.queries.run import check_classes
 from foedus.server import errors
-from foedus.server.query_exec import Backend, ChildFailure, Dataset, Limits, execute, prepare
+from foedus.server.query_exec import Backend, ChildFailure, Dataset, answer
 
 bp = Blueprint("api", __name__, template_folder="templates")
 EXTENSION = "foedus.queries"
@@ -41,24 +39,6 @@ def catalog() -> Catalog:
     return cat
 
 
-def _store() -> Store | None:
-    st = current_app.extensions["foedus"]
-    store: Store | None = st.store
-    return store
-
-
-class _Inlined:
-    """A backend that sends the query to the remote endpoint with the request's terms as a VALUES block."""
-
-    def __init__(self, remote: Backend, subs: dict[Variable, Any]) -> None:
-        self.remote = remote
-        self.subs = subs
-
-    def run(self, query: str, form: str, dataset: Dataset) -> Any:
-        """Evaluate remotely: the parameters bound first in the outermost WHERE group (queries/inline.py)."""
-        return self.remote.run(inline_values(query, self.subs), form, dataset)
-
-
 def _is_a(backend: Backend, store: Store | None) -> Callable[[NamedNode, str], bool]:
     """How to ask whether an IRI is an instance of a class: in the embedded store, else by ASK on the remote."""
     if store is not None:
@@ -71,18 +51,6 @@ def _is_a(backend: Backend, store: Store | None) -> Callable[[NamedNode, str], b
             raise errors.query_failed(exc.message, exc.status) from None
 
     return ask
-
-
-class _Bound:
-    """A backend that evaluates the query on the embedded store with the request's typed substitutions."""
-
-    def __init__(self, store: Store, subs: dict[Variable, Any]) -> None:
-        self.store = store
-        self.subs = subs
-
-    def run(self, query: str, form: str, dataset: Dataset) -> Any:
-        """Evaluate over the merged default graph, as the endpoint does, with the parameters bound."""
-        return self.store.query(query, substitutions=self.subs)
 
 
 def _given() -> dict[str, str]:
@@ -105,41 +73,20 @@ def _given() -> dict[str, str]:
 def run(name: str) -> Response:
     """Run one saved query with typed, validated parameters, in the format the client asks for."""
     from foedus.server.app import state
-    from foedus.server.http import check_not_modified, set_validators
 
     saved = catalog().get(name)
     if saved is None:
         raise errors.ApiError(404, "Not found", f"no saved query named {name!r}; see /api for the list", DOCS)
     st = state()
-    store = _store()
     try:
         subs = saved.bind(_given())
-        check_classes(_is_a(st.backend, store), saved, subs)
+        check_classes(_is_a(st.backend, st.store), saved, subs)
     except ParamError as exc:
         raise errors.bad_request(
             f"parameter {exc.param!r} {exc.message}", DOCS + "#/paths/~1api~1" + name
         ) from None
-    prepared = prepare(saved.text, st.settings, request.headers.get("Accept"), request.args.get("format"))
-    variant = prepared.fmt.key
-    not_modified = check_not_modified(variant)
-    if not_modified is not None:
-        return not_modified
-    outcome = execute(
-        _Bound(store, dict(subs)) if store is not None else _Inlined(st.backend, dict(subs)),
-        prepared.query,
-        prepared.form,
-        prepared.fmt,
-        Dataset(),
-        Limits.from_settings(st.settings),
-    )
-    response = Response(outcome.body, 200, content_type=outcome.fmt.content_type)
-    response.headers["Vary"] = "Accept"
-    if outcome.truncated:
-        from foedus.server.query_exec import TRUNCATED_HEADER
-
-        response.headers[TRUNCATED_HEADER] = f"max_result_rows={st.settings.max_result_rows}"
-    set_validators(response, variant)
-    return response
+    # The endpoint's own answer: bound by substitution in the embedded store, inlined as VALUES in a remote one.
+    return answer(saved.text, fmt_param=request.args.get("format"), substitutions=subs)
 
 
 @bp.route("/api/openapi.json", methods=["GET"])

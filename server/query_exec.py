@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from flask import Response, request
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
 
 from foedus.server import errors
 from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, formats_for, negotiate
@@ -34,6 +34,8 @@ from foedus.settings import Settings
 
 TRUNCATED_HEADER = "Foedus-Results-Truncated"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+# Bindings of variables to terms (a saved query's typed parameters), evaluated as SEP-0007 substitutions.
+Substitutions = dict[Variable, NamedNode | BlankNode | Literal | Triple]
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class Outcome:
 class Backend(Protocol):
     """Where queries are answered: the embedded store or a remote SPARQL 1.1 endpoint."""
 
-    def run(self, query: str, form: str, dataset: Dataset) -> Any:
+    def run(self, query: str, form: str, dataset: Dataset, substitutions: Substitutions | None = None) -> Any:
         """Evaluate a query: a bool (ASK), QuerySolutions-like rows (SELECT) or an iterable of Triples."""
         ...
 
@@ -87,14 +89,15 @@ class EmbeddedBackend:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def run(self, query: str, form: str, dataset: Dataset) -> Any:
+    def run(self, query: str, form: str, dataset: Dataset, substitutions: Substitutions | None = None) -> Any:
         """Evaluate with pyoxigraph; a protocol dataset replaces the merged default graph and FROM clauses."""
         if not dataset.given:
-            return self.store.query(query)
+            return self.store.query(query, substitutions=substitutions)
         return self.store.query(
             query,
             default_graph=[NamedNode(g) for g in dataset.default_graphs] or [],
             named_graphs=[NamedNode(g) for g in dataset.named_graphs],
+            substitutions=substitutions,
         )
 
 
@@ -173,13 +176,40 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
+def _encode_substitutions(substitutions: Substitutions) -> dict[str, list[str | None]]:
+    """Substitutions as JSON for the pipe: an IRI as [iri], a literal as [value, datatype, language]."""
+    encoded: dict[str, list[str | None]] = {}
+    for var, term in substitutions.items():
+        if isinstance(term, NamedNode):
+            encoded[var.value] = [term.value]
+        elif isinstance(term, Literal):
+            encoded[var.value] = [term.value, term.datatype.value, term.language]
+        else:
+            raise TypeError(f"?{var.value}: only IRIs and literals can be bound for the query helper")
+    return encoded
+
+
+def _decode_substitutions(encoded: dict[str, list[Any]]) -> Substitutions:
+    """The terms _encode_substitutions wrote, back as pyoxigraph terms."""
+    out: Substitutions = {}
+    for name, parts in encoded.items():
+        if len(parts) == 1:
+            out[Variable(name)] = NamedNode(parts[0])
+        elif parts[2]:
+            out[Variable(name)] = Literal(parts[0], language=parts[2])
+        else:
+            out[Variable(name)] = Literal(parts[0], datatype=NamedNode(parts[1]))
+    return out
+
+
 def _answer_one(backend: Backend, request_: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run one query inside the helper; the result serialised, or the error to report."""
     fmt = _format_by_key(request_["fmt"])
     dataset = Dataset(tuple(request_["default"]), tuple(request_["named"]))
+    substitutions = _decode_substitutions(request_["subs"]) or None
     out = io.BytesIO()
     try:
-        result = backend.run(request_["query"], request_["form"], dataset)
+        result = backend.run(request_["query"], request_["form"], dataset, substitutions)
         meta = _write_result(result, request_["form"], fmt, int(request_["max_rows"]), out)
     except SyntaxError as exc:
         return {"error": "syntax", "message": str(exc)}, b""
@@ -303,15 +333,26 @@ def _exchange(backend: Backend, encoded: bytes, limits: Limits) -> list[bytes]:
 
 
 def execute(
-    backend: Backend, query: str, form: str, fmt: Format, dataset: Dataset, limits: Limits
+    backend: Backend,
+    query: str,
+    form: str,
+    fmt: Format,
+    dataset: Dataset,
+    limits: Limits,
+    substitutions: Substitutions | None = None,
 ) -> Outcome:
-    """Run a query in the killable helper with the timeout and row cap; ApiError (400, 5xx) when it fails."""
+    """Run a query in the killable helper with the timeout and row cap; ApiError (400, 5xx) when it fails.
+
+    The helper is forked once per backend and kept: per-request values travel in the request (the dataset,
+    `substitutions`), never in a backend of their own, which would cost a fresh helper per query.
+    """
     request_ = {
         "query": query,
         "form": form,
         "fmt": fmt.key,
         "default": list(dataset.default_graphs),
         "named": list(dataset.named_graphs),
+        "subs": _encode_substitutions(substitutions or {}),
         "max_rows": limits.max_rows,
     }
     encoded = json.dumps(request_).encode("utf-8")
@@ -364,7 +405,12 @@ def prepare(query: str, settings: Settings, accept: str | None, fmt_param: str |
 
 
 def answer(
-    query: str, dataset: Dataset | None = None, *, accept: str | None = None, fmt_param: str | None = None
+    query: str,
+    dataset: Dataset | None = None,
+    *,
+    accept: str | None = None,
+    fmt_param: str | None = None,
+    substitutions: Substitutions | None = None,
 ) -> Response:
     """Answer a query in the current request with the app's backend, limits, negotiation and HTTP caching."""
     from foedus.server.app import state
@@ -385,6 +431,7 @@ def answer(
         prepared.fmt,
         dataset or Dataset(),
         Limits.from_settings(st.settings),
+        substitutions,
     )
     response = Response(outcome.body, 200, content_type=outcome.fmt.content_type)
     response.headers["Vary"] = "Accept"

@@ -29,7 +29,8 @@ from pyoxigraph import (
 )
 
 from foedus.errors import ConfigError, FoedusError
-from foedus.server.query_exec import ChildFailure, Dataset
+from foedus.queries.inline import inline_values
+from foedus.server.query_exec import ChildFailure, Dataset, Substitutions
 from foedus.settings import Settings
 
 BATCH_TRIPLES = 5000
@@ -77,10 +78,13 @@ class RemoteBackend:
         self.settings = settings
         self.endpoint = str(settings.remote_endpoint)
 
-    def run(self, query: str, form: str, dataset: Dataset) -> Any:
-        """Send the query with the protocol dataset; parse the answer into pyoxigraph results or triples."""
+    def run(self, query: str, form: str, dataset: Dataset, substitutions: Substitutions | None = None) -> Any:
+        """Send the query with the protocol dataset; parse the answer into pyoxigraph results or triples.
+
+        Substitutions go as a VALUES block first in the outermost WHERE group (queries/inline.py).
+        """
         params = (
-            [("query", query)]
+            [("query", inline_values(query, substitutions or {}))]
             + [("default-graph-uri", g) for g in dataset.default_graphs]
             + [("named-graph-uri", g) for g in dataset.named_graphs]
         )
