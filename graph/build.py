@@ -364,14 +364,9 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     built_at = (
         dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if epoch else None
     )
-    triples = {n: len(g) for n, g in state.graphs.items()}
-    state.graphs["description"] = Graph()
-    triples["description"] = 0
-    links = wikidata_link_counts([g for n, g in state.graphs.items() if n not in ("description", "ontology")])
-    description = describe_release(settings, version, triples, state.sources, built_at, links)
-    triples["description"] = len(description)
-    description = describe_release(settings, version, triples, state.sources, built_at, links)
-    state.graphs["description"] = description
+    links = wikidata_link_counts([g for n, g in state.graphs.items() if n != "ontology"])
+    others = {n: len(g) for n, g in state.graphs.items()}
+    state.graphs["description"] = describe_release(settings, version, others, state.sources, built_at, links)
     triples = {n: len(state.graphs[n]) for n in _graph_names(state)}
 
     quads = _quads(state)
