@@ -501,48 +501,52 @@ def rdf_body(iri: str, fmt: Format) -> bytes:
 # Routes.
 
 
-def _split_suffix(rest: str, prefix: str) -> tuple[str, Format | None]:
-    """`alliance/nato.ttl` -> (`alliance/nato`, Turtle) when the suffix is ours and the bare IRI exists."""
+def _split_suffix(rest: str, prefix: str) -> tuple[str, Format | None, bool | None]:
+    """`alliance/nato.ttl` -> (`alliance/nato`, Turtle) when the suffix is ours and the bare IRI exists.
+
+    The third item says whether the IRI meant exists, when that was asked on the way (None when it was not).
+    """
     stem, dot, suffix = rest.rpartition(".")
     if dot and suffix in BY_SUFFIX and stem:
         base = iri_base()
-        if ask_exists(base + prefix + stem) or not ask_exists(base + prefix + rest):
-            return stem, BY_SUFFIX[suffix]
-    return rest, None
+        if ask_exists(base + prefix + stem):
+            return stem, BY_SUFFIX[suffix], True
+        if not ask_exists(base + prefix + rest):
+            return stem, BY_SUFFIX[suffix], False
+        return rest, None, True
+    return rest, None, None
+
+
+def _not_found(iri: str) -> errors.ApiError:
+    return errors.ApiError(
+        404, "Not found", f"no statement in this dataset mentions <{iri}>", errors.HTTP_SEMANTICS + "#status.404"
+    )
 
 
 def dereference(prefix: str, rest: str) -> Response:
     """Answer a request for one of our IRIs (`id/`, `ontology/` or `graph/`, then the rest)."""
     from foedus.server.http import check_not_modified, set_validators
 
-    rest, chosen = _split_suffix(rest, prefix)
+    rest, chosen, exists = _split_suffix(rest, prefix)
     iri = iri_base() + prefix + rest
     fmt = chosen or negotiate(
         OFFERED, request.headers.get("Accept"), request.args.get("format"), "this resource"
     )
-    variant = f"{fmt.key}"
+    variant = fmt.key
     not_modified = check_not_modified(variant)
     if not_modified is not None:
         return not_modified
+    if exists is False:
+        raise _not_found(iri)
     where = request.script_root + "/" + prefix + rest
     if fmt.key == "html":
         desc = describe(iri)
         if desc is None:
-            raise errors.ApiError(
-                404,
-                "Not found",
-                f"no statement in this dataset mentions <{iri}>",
-                errors.HTTP_SEMANTICS + "#status.404",
-            )
+            raise _not_found(iri)
         response = Response(render_resource(desc, where), 200, content_type="text/html; charset=utf-8")
     else:
-        if not ask_exists(iri):
-            raise errors.ApiError(
-                404,
-                "Not found",
-                f"no statement in this dataset mentions <{iri}>",
-                errors.HTTP_SEMANTICS + "#status.404",
-            )
+        if exists is None and not ask_exists(iri):
+            raise _not_found(iri)
         response = Response(rdf_body(iri, fmt), 200, content_type=fmt.content_type)
     response.headers["Content-Location"] = f"{where}.{SUFFIX[fmt.key]}"
     if chosen is None:
