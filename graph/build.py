@@ -32,6 +32,8 @@ from foedus.graph.describe import describe_release, wikidata_link_counts
 from foedus.graph.dyads import build_dyads, collect_spells
 from foedus.graph.manifest import PresentSource, verify_sources
 from foedus.graph.reconcile import Difference, reconcile
+from foedus.ontology.codegen import core_path
+from foedus.ontology.extensions import list_extensions
 from foedus.settings import Settings
 from foedus.vocab import PREFIXES, graph_iri
 
@@ -76,13 +78,10 @@ def _sha(path: Path) -> str:
 
 
 def _ontology_files() -> list[tuple[str, Path]]:
-    root = Path(str(files("foedus.ontology")))
-    found = [root / "foedus.ttl", *sorted((root / "extensions").glob("*.ttl"))]
-    return [
-        (f"ontology/{p.relative_to(root)}", p)
-        for p in found
-        if p.is_file() and not p.name.endswith(".shapes.ttl")
-    ]
+    """The core ontology and each extension, by the name they carry among the release's inputs."""
+    core = core_path()
+    found = [core, *(e.ontology for e in list_extensions())]
+    return [(f"ontology/{p.relative_to(core.parent).as_posix()}", p) for p in found]
 
 
 def _as_of(state: BuildState) -> dt.date:
