@@ -145,9 +145,8 @@ def _canonical_bnodes(g: Graph) -> dict[BNode, str]:
         labels[b] = name
         return name
 
-    for term in set(g.subjects()) | set(g.objects()):
-        if isinstance(term, BNode):
-            label(term, frozenset())
+    for term in {t for s, _, o in g for t in (s, o) if isinstance(t, BNode)}:
+        label(term, frozenset())
     return labels
 
 
