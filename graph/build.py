@@ -181,15 +181,14 @@ def _graph_names(state: BuildState) -> list[str]:
 
 
 def _entities(state: BuildState) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    seen: set[tuple[Node, Node]] = set()
+    typed: set[tuple[Node, Node]] = set()
     for name in _graph_names(state):
         if name in ("ontology", "description"):
             continue
-        for s, o in state.graphs[name].subject_objects(RDF.type):
-            if isinstance(s, URIRef) and (s, o) not in seen:
-                seen.add((s, o))
-                counts[_curie(str(o))] += 1
+        typed.update((s, o) for s, o in state.graphs[name].subject_objects(RDF.type) if isinstance(s, URIRef))
+    counts: Counter[str] = Counter()
+    for cls, n in Counter(o for _, o in typed).items():
+        counts[_curie(str(cls))] += n
     return dict(sorted(counts.items()))
 
 
