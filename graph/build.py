@@ -387,9 +387,8 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
         _write(tmp / "foedus.trig", ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
         _write(tmp / "foedus.ttl", ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
         _write(tmp / "foedus.jsonld", ox.serialize(union, format=ox.RdfFormat.JSON_LD))
-        void_triples = [
-            q.triple for q in quads if q.graph_name == ox.NamedNode(str(graph_iri("description")))
-        ]
+        description_graph = ox.NamedNode(str(graph_iri("description")))
+        void_triples = [q.triple for q in quads if q.graph_name == description_graph]
         _write(tmp / "void.ttl", ox.serialize(void_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
         release_json = {k: report[k] for k in ("version", "graphs", "sources", "entities")}
         _write(tmp / "release.json", (json.dumps(release_json, indent=2, sort_keys=True) + "\n").encode())
