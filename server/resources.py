@@ -256,10 +256,11 @@ def kind_of(iri: str, types: Iterable[str]) -> str:
     return "resource"
 
 
-def _group(
-    rows: list[dict[str, Any]], node: str, labels: dict[str, str], predicate_labels: dict[str, str]
-) -> list[PropertyGroup]:
-    """Group rows (predicate `p`, term under `node`, graph `g`) by predicate, merging a value's graphs."""
+def _group(rows: list[dict[str, Any]], node: str, labels: dict[str, str]) -> list[PropertyGroup]:
+    """Group rows (predicate `p`, term under `node`, graph `g`) by predicate, merging a value's graphs.
+
+    `labels` names both the values and the predicates.
+    """
     by_pred: dict[str, dict[Any, Value]] = defaultdict(dict)
     for row in rows:
         term = row[node]
@@ -275,7 +276,7 @@ def _group(
         groups.append(
             PropertyGroup(
                 pred,
-                predicate_labels.get(pred, curie(pred)),
+                labels.get(pred, curie(pred)),
                 sorted(values.values(), key=lambda v: (v.text.lower(), str(v.term))),
             )
         )
@@ -330,8 +331,8 @@ def describe(iri: str) -> Description | None:
         label=label,
         types=types,
         descriptions=descriptions,
-        properties=_group(out, "o", labels, labels),
-        inbound=_group(inbound, "s", labels, labels),
+        properties=_group(out, "o", labels),
+        inbound=_group(inbound, "s", labels),
         inbound_truncated=truncated,
         graphs=graphs,
         wikidata=wikidata,
