@@ -28,7 +28,6 @@ from foedus.fo_terms import FO
 from foedus.graph.curated import wikidata_coverage
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-KINDS = ("alliance", "treaty", "actor", "instrument", "state")  # a state QID goes into states_overrides.csv
 BATCH = 40
 TIMEOUT = 60.0
 COLUMNS = ("kind", "iri", "label", "year", "qid", "wikidata_label", "wikidata_description", "types", "years",
@@ -75,11 +74,13 @@ def _first_year(g: Graph, thing: URIRef) -> int | None:
 
 
 def unlinked_things(g: Graph) -> list[Unlinked]:
-    """The curated alliances, treaties, actors, instruments and states that link to no Wikidata item."""
-    coverage = wikidata_coverage(g)
+    """The curated things of each kind wikidata_coverage counts that link to no Wikidata item.
+
+    (A state's QID, once confirmed, goes into states_overrides.csv; the others' into their YAML.)
+    """
     out = []
-    for kind in KINDS:
-        for missing in coverage[kind]["missing"]:
+    for kind, coverage in wikidata_coverage(g).items():
+        for missing in coverage["missing"]:
             iri = URIRef(missing["iri"])
             labels = [str(x) for p in (RDFS.label, SKOS.altLabel) for x in g.objects(iri, p)]
             unique = tuple(dict.fromkeys(label for label in labels if label.strip()))
