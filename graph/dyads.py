@@ -61,7 +61,8 @@ def collect_spells(graphs: Mapping[str, Graph], preferred: str = "curated") -> t
     return sorted(out, key=lambda s: (str(s.alliance), str(s.member), s.start)), sorted(warnings)
 
 
-def _key(iri: URIRef) -> str:
+def iri_key(iri: URIRef) -> str:
+    """An IRI's path under id/ as one IRI segment (`id/state/2` -> `state-2`), to mint derived IRIs from."""
     return str(iri).removeprefix(str(ID)).replace("/", "-")
 
 
@@ -112,7 +113,7 @@ def build_dyads(spells: list[Spell], graphs: Iterable[Graph], as_of: dt.date) ->
             if end is not None and end < start:
                 continue
             last = end if end is not None else max(as_of, start)
-            dyad = mint("dyad", _key(a.member), _key(b.member), _key(alliance), start.isoformat())
+            dyad = mint("dyad", iri_key(a.member), iri_key(b.member), iri_key(alliance), start.isoformat())
             g.add((dyad, RDF.type, FO.AlliedDyad))
             g.add((dyad, FO.dyadMember, a.member))
             g.add((dyad, FO.dyadMember, b.member))
@@ -127,7 +128,7 @@ def build_dyads(spells: list[Spell], graphs: Iterable[Graph], as_of: dt.date) ->
                 g.add((dyad, FO.underObligation, o))
             pairs[(a.member, b.member)].append((dyad, alliance, start, last, end is None))
     for (a_m, b_m), records in sorted(pairs.items()):
-        pair = mint("dyad", _key(a_m), _key(b_m))
+        pair = mint("dyad", iri_key(a_m), iri_key(b_m))
         g.add((pair, RDF.type, FO.AlliedPair))
         g.add((pair, FO.dyadMember, a_m))
         g.add((pair, FO.dyadMember, b_m))

@@ -11,8 +11,8 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
 from foedus.fo_terms import FO
-from foedus.graph.dyads import Spell, collect_spells
-from foedus.vocab import ID, graph_iri, mint
+from foedus.graph.dyads import Spell, collect_spells, iri_key
+from foedus.vocab import graph_iri, mint
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,6 @@ class Difference:
     other: str
     other_graph: str
     node: URIRef
-
-
-def _key(iri: URIRef) -> str:
-    return str(iri).removeprefix(str(ID)).replace("/", "-")
 
 
 def _span(spells: list[Spell]) -> tuple[dt.date, dt.date | None, Spell]:
@@ -61,7 +57,7 @@ def reconcile(graphs: Mapping[str, Graph], shared: set[URIRef]) -> tuple[Graph, 
                     continue
                 cs = cv.isoformat() if cv else "open"
                 os_ = ov.isoformat() if ov else "open"
-                node = mint("disagreement", _key(key[0]), _key(key[1]), name, aspect)
+                node = mint("disagreement", iri_key(key[0]), iri_key(key[1]), name, aspect)
                 out.add((node, RDF.type, FO.Disagreement))
                 out.add((node, FO.aspect, Literal(aspect)))
                 out.add((node, FO.concerns, c_first.iri))
