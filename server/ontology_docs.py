@@ -18,8 +18,8 @@ from flask import Blueprint, Flask, Response, current_app, request, send_file
 from pyoxigraph import RdfFormat, parse, serialize
 
 from foedus.server import errors
-from foedus.server.formats import RDF_FORMATS, negotiate
-from foedus.server.resources import HTML, OFFERED, SUFFIX
+from foedus.server.formats import Format, negotiate
+from foedus.server.resources import BY_SUFFIX, HTML, OFFERED, SUFFIX
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("ontology_docs", __name__)
@@ -72,11 +72,10 @@ def _html() -> Response:
     return Response(text, 200, content_type="text/html; charset=utf-8")
 
 
-def _rdf(key: str) -> Response:
+def _rdf(fmt: Format) -> Response:
     """The core ontology (ontology/foedus.ttl) in the asked RDF format."""
     from foedus.ontology.codegen import core_path
 
-    fmt = next(f for f in RDF_FORMATS if f.key == key)
     assert fmt.rdf is not None
     path = core_path()
     if fmt.rdf == RdfFormat.TURTLE:
@@ -102,21 +101,18 @@ def _rdf(key: str) -> Response:
 def ontology(suffix: str | None = None) -> Response:
     """The ontology IRI: documentation for browsers, Turtle/JSON-LD/N-Triples/RDF/XML by Accept or suffix."""
     if suffix is not None:
-        by_suffix = {s: k for k, s in SUFFIX.items()}
-        if suffix not in by_suffix:
+        if suffix not in BY_SUFFIX:
             raise errors.ApiError(
                 404,
                 "Not found",
                 f"no representation .{suffix}; try " + ", ".join("." + s for s in SUFFIX.values()),
                 errors.HTTP_SEMANTICS,
             )
-        key = by_suffix[suffix]
+        fmt = BY_SUFFIX[suffix]
     else:
-        key = negotiate(
-            OFFERED, request.headers.get("Accept"), request.args.get("format"), "the ontology"
-        ).key
-    response = _html() if key == HTML.key else _rdf(key)
-    response.headers["Content-Location"] = f"{request.script_root}/ontology.{SUFFIX[key]}"
+        fmt = negotiate(OFFERED, request.headers.get("Accept"), request.args.get("format"), "the ontology")
+    response = _html() if fmt.key == HTML.key else _rdf(fmt)
+    response.headers["Content-Location"] = f"{request.script_root}/ontology.{SUFFIX[fmt.key]}"
     if suffix is None:
         response.headers["Vary"] = "Accept"
     return response
