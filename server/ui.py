@@ -76,13 +76,13 @@ def vendor(name: str) -> Response:
 # Pages.
 
 
-def _alliances(limit: int = 0) -> list[dict[str, str]]:
+def _alliances() -> list[dict[str, str]]:
     """Alliances of the curated core with their labels and start dates, for the home page and the pickers."""
     rows = select(f"""PREFIX fo: <{FO}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT ?a (SAMPLE(?l) AS ?label) (MIN(?s) AS ?start) WHERE {{
           GRAPH <{iri_base()}graph/curated> {{ ?a rdfs:label ?l . ?m <{ORG}organization> ?a ;
                                                fo:startDate ?s }} }}
-        GROUP BY ?a ORDER BY ?start {"LIMIT " + str(limit) if limit else ""}""")
+        GROUP BY ?a ORDER BY ?start""")
     return [
         {
             "iri": r["a"].value,
@@ -138,15 +138,10 @@ def search() -> str:
 def saved_examples() -> list[dict[str, str]]:
     """The saved queries (queries/*.rq) as YASGUI examples, parameters bound to their documented examples."""
     from foedus.queries.catalog import Catalog, load_catalog
+    from foedus.server.api import EXTENSION
 
-    cat: Catalog | None = None
-    try:
-        from foedus.server import api
-
-        cat = current_app.extensions.get(api.EXTENSION)
-    except ImportError:  # pragma: no cover - the API surface is optional for the UI
-        cat = None
-    if cat is None:
+    cat: Catalog | None = current_app.extensions.get(EXTENSION)
+    if cat is None:  # an app without the API blueprint: the UI loads the catalog itself, once
         cat = current_app.extensions.get("foedus.ui.catalog")
         if cat is None:
             cat = current_app.extensions["foedus.ui.catalog"] = load_catalog()
