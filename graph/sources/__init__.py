@@ -29,7 +29,6 @@ class SourceSpec:
     graph: str
     module: str
     attr: str
-    files: tuple[str, ...]
 
     def loader(self) -> Loader:
         """Import the module only now, so listing the sources costs nothing."""
@@ -51,9 +50,12 @@ class SourceSpec:
 SOURCES: dict[str, SourceSpec] = {}
 
 
-def register(name: str, graph: str, module: str, attr: str, files: tuple[str, ...]) -> None:
-    """Register a source loader by name; the module is imported only when the source is loaded."""
-    SOURCES[name] = SourceSpec(name, graph, module, attr, files)
+def register(name: str, graph: str, module: str, attr: str) -> None:
+    """Register a source loader by name; the module is imported only when the source is loaded.
+
+    Its files are declared once, in graph/sources.toml, where the build verifies them before importing.
+    """
+    SOURCES[name] = SourceSpec(name, graph, module, attr)
 
 
 def get(name: str) -> SourceSpec:
@@ -65,15 +67,7 @@ def get(name: str) -> SourceSpec:
         raise errors.SourceError(f"unknown source {name!r} (known: {known})", where=name) from None
 
 
-register(
-    "atop-5.1", "atop-5.1", "foedus.graph.sources.atop", "load",
-    ("atop/atop5_1a.csv", "atop/atop5_1m.csv"),
-)
-register(
-    "cow-states-2016", "cow-states-2016", "foedus.graph.sources.cow_states", "load",
-    ("cow_state_system/states2016.csv", "cow_state_system/system2016.csv", "cow_state_system/majors2016.csv"),
-)
-register("dcad-1.0", "dcad-1.0", "foedus.graph.sources.dcad", "load", ("dcad/DCAD-v1.0-main.csv",))
-register(
-    "owid-crosswalk", "owid-crosswalk", "foedus.graph.sources.owid", "load", ("owid/countries_regions.csv",),
-)
+register("atop-5.1", "atop-5.1", "foedus.graph.sources.atop", "load")
+register("cow-states-2016", "cow-states-2016", "foedus.graph.sources.cow_states", "load")
+register("dcad-1.0", "dcad-1.0", "foedus.graph.sources.dcad", "load")
+register("owid-crosswalk", "owid-crosswalk", "foedus.graph.sources.owid", "load")
