@@ -82,7 +82,7 @@ def _updated_copy(store: Store, text: str) -> Store:
 
 @bp.route("/update", methods=["POST"])
 def update() -> Response:
-    """Apply one SPARQL Update to the embedded store (or forward it to the remote store); 204 when done."""
+    """Apply one SPARQL Update to the embedded store (or forward it to the remote store); 200 {"status": "ok"}."""
     from foedus.server.app import state
 
     _authorised()
@@ -101,6 +101,4 @@ def update() -> Response:
         from foedus.server.remote import remote_update
 
         remote_update(st.settings, text)
-    response = jsonify({"status": "ok"})
-    response.status_code = 200
-    return response
+    return jsonify({"status": "ok"})
