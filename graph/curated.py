@@ -1011,9 +1011,9 @@ def _spell_event(
     cites: list[URIRef],
 ) -> URIRef:
     """The listed event of that type by this member, else an actor-less one that day, else a new one."""
-    for t, iri, e in events:
-        if t == etype and e.get("actor") is not None and f.actors.iri(e["actor"], e.where()) == member:
-            return iri
+    listed = _listed_event(f, etype, events, member)
+    if listed is not None:
+        return listed
     for t, iri, e in events:
         if (
             t == etype
@@ -1096,7 +1096,9 @@ def _instrument(f: _File) -> None:
         for key, prop, date in (("start_event", FO.startedBy, start), ("end_event", FO.endedBy, end)):
             if p.get(key) is not None:
                 etype = f.choice(p, key, EVENT_CLASSES, "event type")
-                ev = _instrument_event(f, etype, p, actor, date, ins, listed, cites)
+                ev = _listed_event(f, etype, listed, actor) or _new_spell_event(
+                    f, etype, p["actor"], (FO.ofInstrument, ins), actor, date, cites
+                )
                 g.add((part, prop, ev))
         f.note(p, part)
         f.add_sources(part, cites)
@@ -1127,20 +1129,12 @@ def _instrument(f: _File) -> None:
         f.add_sources(oc, f.cite(o))
 
 
-def _instrument_event(
-    f: _File,
-    etype: str,
-    p: LDict,
-    actor: URIRef,
-    date: DateValue | None,
-    ins: URIRef,
-    listed: list[tuple[str, URIRef, LDict]],
-    cites: list[URIRef],
-) -> URIRef:
-    for t, iri, e in listed:
+def _listed_event(f: _File, etype: str, events: list[tuple[str, URIRef, LDict]], actor: URIRef) -> URIRef | None:
+    """The event of that type the file lists for this actor, if any."""
+    for t, iri, e in events:
         if t == etype and e.get("actor") is not None and f.actors.iri(e["actor"], e.where()) == actor:
             return iri
-    return _new_spell_event(f, etype, p["actor"], (FO.ofInstrument, ins), actor, date, cites)
+    return None
 
 
 def _new_spell_event(
