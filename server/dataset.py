@@ -14,7 +14,7 @@ from flask import Blueprint, Response, render_template, request, send_file
 
 from foedus.server import errors
 from foedus.server.formats import negotiate
-from foedus.server.resources import DCT, HTML, OFFERED, SUFFIX, iri_base, select
+from foedus.server.resources import DCT, HTML, OFFERED, SUFFIX, graph_name, select
 
 bp = Blueprint("dataset", __name__)
 
@@ -79,9 +79,8 @@ def description() -> dict[str, Any]:
     counts = st.info.graphs if st.info is not None else {}
     for graph, count in counts.items():
         graphs.setdefault(graph, {"graph": graph}).setdefault("triples", str(count))
-    base = iri_base() + "graph/"
     for entry in graphs.values():
-        entry["name"] = entry["graph"][len(base) :] if entry["graph"].startswith(base) else entry["graph"]
+        entry["name"] = graph_name(entry["graph"])
     return {
         "iri": _first(top, "d"),
         "title": _first(top, "title") or "Foedus",

@@ -232,7 +232,7 @@ class Description:
     kind: str
 
 
-def _graph_name(iri: str) -> str:
+def graph_name(iri: str) -> str:
     """The short name of one of our named graphs (atop-5.1), or the IRI for others."""
     base = iri_base() + "graph/"
     return iri[len(base) :] if iri.startswith(base) else iri
@@ -365,7 +365,7 @@ def graph_citations(graphs: list[str]) -> dict[str, dict[str, str]]:
     rows = select(f"""SELECT ?graph ?d ?title ?licence ?cite WHERE {{ {values_clause("graph", graphs)}
         ?d <{DCT}identifier> ?graph . OPTIONAL {{ ?d <{DCT}title> ?title }}
         OPTIONAL {{ ?d <{DCT}license> ?licence }} OPTIONAL {{ ?d <{DCT}bibliographicCitation> ?cite }} }}""")
-    found: dict[str, dict[str, str]] = {g: {"name": _graph_name(g)} for g in graphs}
+    found: dict[str, dict[str, str]] = {g: {"name": graph_name(g)} for g in graphs}
     for row in rows:
         entry = found[row["graph"].value]
         entry.setdefault("dataset", row["d"].value)
@@ -398,7 +398,7 @@ def memberships(iri: str, side: str) -> list[dict[str, Any]]:
                 "start": row["start"].value if "start" in row else "",
                 "end": row["end"].value if "end" in row else "",
                 "graph": row["g"].value,
-                "source": _graph_name(row["g"].value),
+                "source": graph_name(row["g"].value),
             }
         )
     spells.sort(key=lambda s: (s["start"] or "9999", s["label"], s["source"]))
@@ -430,7 +430,7 @@ def obligations(iri: str) -> list[dict[str, str]]:
             "summary": row["summary"].value if "summary" in row else "",
             "via": row["via"].value,
             "via_label": labels.get(row["via"].value, curie(row["via"].value)),
-            "source": _graph_name(row["g"].value),
+            "source": graph_name(row["g"].value),
         }
     return sorted(seen.values(), key=lambda o: (o["source"], o["via_label"], o["article"], o["type_label"]))
 
@@ -457,7 +457,7 @@ def events(iri: str) -> list[dict[str, str]]:
                 "place": row["place"].value if "place" in row else "",
                 "treaty": row["treaty"].value if "treaty" in row else "",
                 "treaty_label": labels.get(row["treaty"].value, "") if "treaty" in row else "",
-                "source": _graph_name(row["g"].value),
+                "source": graph_name(row["g"].value),
             },
         )
         if "actor" in row and row["actor"].value not in entry["actor_iris"].split():
@@ -617,7 +617,7 @@ def _curie_filter(iri: str) -> str:
 
 @bp.app_template_filter("graph_name")
 def _graph_name_filter(iri: str) -> str:
-    return _graph_name(iri)
+    return graph_name(iri)
 
 
 @bp.app_template_filter("wikidata_id")
