@@ -76,7 +76,7 @@ def run(name: str) -> Response:
 
     saved = catalog().get(name)
     if saved is None:
-        raise errors.ApiError(404, "Not found", f"no saved query named {name!r}; see /api for the list", DOCS)
+        raise errors.not_found(f"no saved query named {name!r}; see /api for the list", DOCS)
     st = state()
     try:
         subs = saved.bind(_given())

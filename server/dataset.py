@@ -149,11 +149,8 @@ def download(version: str, name: str) -> Response:
         or version not in ("latest", current)
         or not (folder / name).is_file()
     ):
-        raise errors.ApiError(
-            404,
-            "Not found",
-            f"this server serves the files of release {current or '(none)'} only: {', '.join(_MEDIA)}",
-            errors.HTTP_SEMANTICS + "#status.404",
+        raise errors.not_found(
+            f"this server serves the files of release {current or '(none)'} only: {', '.join(_MEDIA)}"
         )
     response = send_file(
         folder / name,

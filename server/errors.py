@@ -43,6 +43,11 @@ def bad_request(msg: str, spec: str = PROTOCOL + "#query-operation") -> ApiError
     return ApiError(400, "Bad request", msg, spec)
 
 
+def not_found(detail: str, spec: str = HTTP_SEMANTICS + "#status.404") -> ApiError:
+    """404: no such resource, saved query, file or representation here (detail says what was looked for)."""
+    return ApiError(404, "Not found", detail, spec)
+
+
 def unsupported_media_type(ct: str) -> ApiError:
     """415: a POST body in a media type (or charset) the query operation does not take."""
     return ApiError(

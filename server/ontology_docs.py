@@ -102,9 +102,7 @@ def ontology(suffix: str | None = None) -> Response:
     """The ontology IRI: documentation for browsers, Turtle/JSON-LD/N-Triples/RDF/XML by Accept or suffix."""
     if suffix is not None:
         if suffix not in BY_SUFFIX:
-            raise errors.ApiError(
-                404,
-                "Not found",
+            raise errors.not_found(
                 f"no representation .{suffix}; try " + ", ".join("." + s for s in SUFFIX.values()),
                 errors.HTTP_SEMANTICS,
             )
@@ -123,5 +121,5 @@ def extension_docs(name: str) -> Response:
     """The documentation page of one ontology extension."""
     path = docs_dir() / "extensions" / f"{name}.html"
     if not _EXT_NAME.match(name) or not path.is_file():
-        raise errors.ApiError(404, "Not found", f"no ontology extension {name!r}", errors.HTTP_SEMANTICS)
+        raise errors.not_found(f"no ontology extension {name!r}", errors.HTTP_SEMANTICS)
     return send_file(path, mimetype="text/html")

@@ -519,9 +519,7 @@ def _split_suffix(rest: str, prefix: str) -> tuple[str, Format | None, bool | No
 
 
 def _not_found(iri: str) -> errors.ApiError:
-    return errors.ApiError(
-        404, "Not found", f"no statement in this dataset mentions <{iri}>", errors.HTTP_SEMANTICS + "#status.404"
-    )
+    return errors.not_found(f"no statement in this dataset mentions <{iri}>")
 
 
 def dereference(prefix: str, rest: str) -> Response:

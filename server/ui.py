@@ -54,20 +54,10 @@ def vendor(name: str) -> Response:
     """One front-end file from node_modules (a fixed list), cached for a day."""
     rel = VENDOR.get(name)
     if rel is None:
-        raise errors.ApiError(
-            404,
-            "Not found",
-            f"no front-end file {name!r}; known: {', '.join(sorted(VENDOR))}",
-            errors.HTTP_SEMANTICS + "#status.404",
-        )
+        raise errors.not_found(f"no front-end file {name!r}; known: {', '.join(sorted(VENDOR))}")
     path = node_modules() / rel
     if not path.is_file():
-        raise errors.ApiError(
-            404,
-            "Not found",
-            f"{rel} is not installed; run `npm ci` (make ui-assets)",
-            errors.HTTP_SEMANTICS + "#status.404",
-        )
+        raise errors.not_found(f"{rel} is not installed; run `npm ci` (make ui-assets)")
     response = send_file(path, max_age=86400)
     return response
 
