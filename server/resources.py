@@ -289,7 +289,8 @@ def describe(iri: str) -> Description | None:
     out = select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
     if not out:
         out = [dict(r, g=None) for r in select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")]
-    inbound = select(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} LIMIT {INBOUND_LIMIT + 1}")
+    inbound = select(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} ORDER BY ?s ?p ?g "
+                     f"LIMIT {INBOUND_LIMIT + 1}")  # ordered: the same page for the same ETag
     truncated = len(inbound) > INBOUND_LIMIT
     inbound = inbound[:INBOUND_LIMIT]
     if not out and not inbound and not ask_exists(iri):
@@ -478,7 +479,7 @@ def _quads(iri: str) -> Iterator[Quad]:
         UNION {{ GRAPH ?g {{ <{iri}> ?p0 ?s FILTER(isBlank(?s)) ?s ?p ?o }} }} }}""")
     rows += select(
         f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} BIND(<{iri}> AS ?o) }} "
-        f"LIMIT {INBOUND_LIMIT}"
+        f"ORDER BY ?s ?p ?g LIMIT {INBOUND_LIMIT}"  # ordered: the same bytes for the same ETag
     )
     for row in rows:
         yield Quad(row["s"], row["p"], row["o"], row["g"] if "g" in row else DefaultGraph())
