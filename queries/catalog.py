@@ -9,6 +9,7 @@ broken catalog stops the server at start-up instead of serving empty metadata.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import shlex
 from collections.abc import Iterator, Mapping
@@ -440,9 +441,34 @@ def load_catalog(root: Traversable | Path | None = None) -> Catalog:
     return catalog
 
 
+@functools.cache
+def subclasses(cls: str) -> frozenset[str]:
+    """`cls` and every class the packaged ontology (core and extensions) puts below it, transitively."""
+    from rdflib import RDFS, Graph, URIRef
+
+    from foedus.ontology.codegen import core_path
+    from foedus.ontology.extensions import list_extensions
+
+    g = Graph()
+    for path in [core_path(), *(e.ontology for e in list_extensions())]:
+        g.parse(path, format="turtle")
+    found, todo = {cls}, [URIRef(cls)]
+    while todo:
+        for sub in g.subjects(RDFS.subClassOf, todo.pop()):
+            if isinstance(sub, URIRef) and str(sub) not in found:
+                found.add(str(sub))
+                todo.append(sub)
+    return frozenset(found)
+
+
 def instance_ask(value: NamedNode, cls: str) -> str:
-    """The class check as an ASK query (embedded or remote store); both IRIs written by pyoxigraph, never raw text."""
-    return f"ASK {{ {value} a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {NamedNode(cls)} }}"
+    """The class check as an ASK query: is `value` typed `cls` or one of its subclasses (from our ontology)?
+
+    The subclasses are listed rather than followed with `rdfs:subClassOf*`, which Virtuoso answered false for data
+    loaded by SPARQL Update; IRIs are written by pyoxigraph, never raw text.
+    """
+    types = " ".join(str(NamedNode(c)) for c in sorted(subclasses(cls)))
+    return f"ASK {{ VALUES ?type {{ {types} }} {value} a ?type }}"
 
 
 def is_instance(store: Store, value: NamedNode, cls: str) -> bool:
