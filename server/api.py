@@ -3,8 +3,8 @@
 The catalog is loaded and checked when the blueprint is registered, so a broken query file stops the server at
 start-up. A request's values are parsed into typed RDF terms and bound by substitution (SEP-0007) in the embedded
 store, or as a VALUES block written from those terms for a remote endpoint (queries/inline.py); a value never
-becomes query text of its own, so a hostile value is a 400, not another query. Execution, limits, format negotiation and
-HTTP caching are the SPARQL endpoint's own (server/query_exec.py).
+becomes query text of its own, so a hostile value is a 400, not another query. Execution, limits, format
+negotiation and HTTP caching are the SPARQL endpoint's own (server/query_exec.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 from pyoxigraph import NamedNode, Store
 
@@ -106,7 +106,3 @@ def index() -> str:
     formats = {q.name: [f.key for f in formats_for(q.form)] for q in queries}
     return render_template("api.html", queries=queries, formats=formats)
 
-
-def register(app: Flask) -> None:
-    """Register the API on an app made by create_app (for callers that do not list it in BLUEPRINTS)."""
-    app.register_blueprint(bp)
