@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import NamedNode
 
-from foedus.queries.catalog import Catalog, ParamError, instance_ask, is_instance, load_catalog
+from foedus.queries.catalog import Catalog, ParamError, instance_ask, load_catalog
 from foedus.queries.openapi import openapi_document
 from foedus.queries.run import check_classes
 from foedus.server import errors
@@ -39,10 +39,8 @@ def catalog() -> Catalog:
     return cat
 
 
-def _is_a(backend: Backend, store: Store | None) -> Callable[[NamedNode, str], bool]:
-    """How to ask whether an IRI is an instance of a class: in the embedded store, else by ASK on the remote."""
-    if store is not None:
-        return lambda value, cls: is_instance(store, value, cls)
+def _is_a(backend: Backend) -> Callable[[NamedNode, str], bool]:
+    """Whether an IRI is an instance of a class, asked of the data the endpoint answers from (embedded or remote)."""
 
     def ask(value: NamedNode, cls: str) -> bool:
         try:
@@ -80,7 +78,7 @@ def run(name: str) -> Response:
     st = state()
     try:
         subs = saved.bind(_given())
-        check_classes(_is_a(st.backend, st.store), saved, subs)
+        check_classes(_is_a(st.backend), saved, subs)
     except ParamError as exc:
         raise errors.bad_request(
             f"parameter {exc.param!r} {exc.message}", DOCS + "#/paths/~1api~1" + name
