@@ -41,7 +41,7 @@ from foedus.vocab import (
 PRECISION = {"day": TIME.unitDay, "month": TIME.unitMonth, "year": TIME.unitYear}
 
 ROLES = ("host", "participant", "organiser", "supplier", "recipient", "observer")
-CITATION_KINDS = ("treaty-text", "depositary", "official-page", "wikidata", "scholarly", "news")
+CITATION_KINDS = ("treaty-text", "depositary", "official-page", "wikidata", "scholarly", "news", "mirror")
 
 EVENT_CLASSES: dict[str, URIRef] = {
     "signature": FO.Signature,
