@@ -27,6 +27,7 @@ from flask import Response, request
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
 
 from foedus.server import errors
+from foedus.server.federation import check_services
 from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, formats_for, negotiate
 from foedus.server.query_text import inspect_query
 from foedus.server.serialize import capped, write_boolean, write_solutions, write_triples
@@ -216,8 +217,25 @@ def _answer_one(backend: Backend, request_: dict[str, Any]) -> tuple[dict[str, A
     except ChildFailure as exc:
         return {"error": exc.kind, "message": exc.message, "status": exc.status}, b""
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        if request_.get("federated"):
+            return {"error": "service", "message": remote_service_failure(str(exc)), "status": 502}, b""
         return {"error": "evaluation", "message": f"{type(exc).__name__}: {exc}"}, b""
     return meta, out.getvalue()
+
+
+_REMOTE_STATUS = re.compile(r"\bError ([1-5])\d\d\b")
+
+
+def remote_service_failure(message: str) -> str:
+    """What a client learns of a failed SERVICE call: that it failed, and the class of the HTTP status if any.
+
+    The engine's message carries the remote's body, its address and content type (an oracle for probing
+    internal services); none of that is repeated.
+    """
+    status = _REMOTE_STATUS.search(message)
+    if status:
+        return f"the remote service failed: it answered with an HTTP {status.group(1)}xx status"
+    return "the remote service failed: no usable SPARQL answer came back"
 
 
 def _helper_loop(backend: Backend, requests: int, replies: int) -> None:
@@ -340,8 +358,13 @@ def execute(
     dataset: Dataset,
     limits: Limits,
     substitutions: Substitutions | None = None,
+    *,
+    federated: bool = False,
 ) -> Outcome:
     """Run a query in the killable helper with the timeout and row cap; ApiError (400, 5xx) when it fails.
+
+    `federated` (the query calls an allowed SERVICE) makes an evaluation failure a 502 that names only the status
+    class of the remote answer: the remote's body, address and content type never reach the client.
 
     The helper is forked once per backend and kept: per-request values travel in the request (the dataset,
     `substitutions`), never in a backend of their own, which would cost a fresh helper per query.
@@ -354,6 +377,7 @@ def execute(
         "named": list(dataset.named_graphs),
         "subs": _encode_substitutions(substitutions or {}),
         "max_rows": limits.max_rows,
+        "federated": federated,
     }
     encoded = json.dumps(request_).encode("utf-8")
     with _helper_lock:
@@ -379,11 +403,12 @@ def _child_error(meta: dict[str, Any]) -> errors.ApiError:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A query checked and negotiated, ready to run: text, form and the chosen format."""
+    """A query checked and negotiated, ready to run: text, form, the chosen format, the services it calls."""
 
     query: str
     form: str
     fmt: Format
+    services: tuple[str, ...] = ()
 
 
 def prepare(query: str, settings: Settings, accept: str | None, fmt_param: str | None) -> Prepared:
@@ -391,17 +416,13 @@ def prepare(query: str, settings: Settings, accept: str | None, fmt_param: str |
     facts = inspect_query(query)
     if facts.is_update:
         raise errors.read_only()
-    allowed = set(str(settings.service_allowlist or "").split())
-    if facts.variable_service:
-        raise errors.forbidden_service("?variable (a SERVICE target must be a fixed IRI on the allow-list)")
-    for target in facts.services:
-        if target not in allowed:
-            raise errors.forbidden_service(f"<{target}>")
+    services = tuple(check_services(query, facts, set(str(settings.service_allowlist or "").split())))
     if facts.form is None:
         # Not a recognisable query: let the parser say where it goes wrong (400 with its position).
-        return Prepared(query, "SELECT", negotiate(formats_for("SELECT"), accept, fmt_param, "query results"))
+        fmt = negotiate(formats_for("SELECT"), accept, fmt_param, "query results")
+        return Prepared(query, "SELECT", fmt, services)
     what = "query results" if facts.form in ("SELECT", "ASK") else "an RDF graph"
-    return Prepared(query, facts.form, negotiate(formats_for(facts.form), accept, fmt_param, what))
+    return Prepared(query, facts.form, negotiate(formats_for(facts.form), accept, fmt_param, what), services)
 
 
 def answer(
@@ -432,6 +453,7 @@ def answer(
         dataset or Dataset(),
         Limits.from_settings(st.settings),
         substitutions,
+        federated=bool(prepared.services),
     )
     response = Response(outcome.body, 200, content_type=outcome.fmt.content_type)
     response.headers["Vary"] = "Accept"

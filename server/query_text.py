@@ -16,7 +16,7 @@ _TOKEN = re.compile(
     (?P<ws>\s+)
   | (?P<comment>\#[^\n]*)
   | (?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
   | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:
               (?:[\w\-.:%\\\u00b7\u00c0-\uffff]*[\w\-:%\u00c0-\uffff])?)
@@ -25,6 +25,8 @@ _TOKEN = re.compile(
 """,
     re.VERBOSE | re.DOTALL,
 )
+
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
@@ -37,6 +39,7 @@ class QueryText:
     form: str | None
     services: list[str] = field(default_factory=list)
     variable_service: bool = False
+    unreadable_service: bool = False
 
     @property
     def is_update(self) -> bool:
@@ -63,6 +66,16 @@ def outer_where_brace(text: str) -> int:
     raise ValueError("no WHERE { … } group found")
 
 
+def decode_uchars(text: str) -> str:
+    """`text` with its \\uXXXX and \\UXXXXXXXX escapes (SPARQL's UCHAR) replaced by the characters they stand for."""
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text) if "\\" in text else text
+
+
+def iri_value(token: str) -> str:
+    """The IRI an IRIREF token `<...>` stands for, its escapes decoded as the SPARQL grammar says."""
+    return decode_uchars(token[1:-1])
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
     return [
         (m.lastgroup or "other", m.group())
@@ -82,7 +95,7 @@ def inspect_query(text: str) -> QueryText:
         kind, value = tokens[i]
         upper = value.upper() if kind == "word" else ""
         if upper == "BASE" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
-            base = urljoin(base, tokens[i + 1][1][1:-1])
+            base = urljoin(base, iri_value(tokens[i + 1][1]))
             i += 2
             continue
         if (
@@ -91,7 +104,7 @@ def inspect_query(text: str) -> QueryText:
             and tokens[i + 1][0] == "pname"
             and tokens[i + 2][0] == "iri"
         ):
-            prefixes[tokens[i + 1][1][:-1]] = urljoin(base, tokens[i + 2][1][1:-1])
+            prefixes[tokens[i + 1][1][:-1]] = urljoin(base, iri_value(tokens[i + 2][1]))
             i += 3
             continue
         if upper in QUERY_FORMS:
@@ -106,14 +119,14 @@ def inspect_query(text: str) -> QueryText:
         k = j + 1
         if k < len(tokens) and tokens[k][0] == "word" and tokens[k][1].upper() == "SILENT":
             k += 1
-        if k >= len(tokens):
-            continue
-        t_kind, t_value = tokens[k]
+        t_kind, t_value = tokens[k] if k < len(tokens) else ("", "")
         if t_kind == "iri":
-            result.services.append(urljoin(base, t_value[1:-1]))
+            result.services.append(urljoin(base, iri_value(t_value)))
         elif t_kind == "pname":
             prefix, _, local = t_value.partition(":")
             result.services.append(prefixes[prefix] + local if prefix in prefixes else t_value)
         elif t_kind == "var":
             result.variable_service = True
+        else:  # fail closed: a SERVICE whose target this reader cannot name is never let through
+            result.unreadable_service = True
     return result
