@@ -28,7 +28,7 @@ FIXTURE_NS = "https://w3id.org/foedus/id/fixture/"
 EXPECTED = URIRef(FIXTURE_NS + "expectedType")
 UNEXPECTED = URIRef(FIXTURE_NS + "unexpectedType")
 #: Sub-packages whose Turtle and SPARQL files may use fo: terms.
-SCANNED_PACKAGES = ("foedus.ontology", "foedus.shapes", "foedus.graph", "foedus.queries")
+SCANNED_PACKAGES = ("foedus.ontology", "foedus.shapes", "foedus.graph", "foedus.queries", "foedus.server")
 
 
 @dataclass(frozen=True, order=True)

@@ -18,10 +18,19 @@ from foedus.server.query_text import outer_where_brace
 
 
 def inline_values(text: str, subs: Mapping[Variable, Any]) -> str:
-    """The query with `VALUES (?p …) { (term …) }` first in its outermost WHERE group; unchanged without params."""
+    """The query with `VALUES (?p …) { (term …) }` first in its outermost WHERE group; unchanged without params.
+
+    A variable bound to a tuple of terms gets a block of its own, `VALUES ?x { term … }`: one solution per term
+    (the page queries look up the labels of many resources at once this way).
+    """
     if not subs:
         return text
-    names = sorted(subs, key=lambda v: v.value)
-    block = f" VALUES ({' '.join(f'?{v.value}' for v in names)}) {{ ({' '.join(str(subs[v]) for v in names)}) }}"
+    single = sorted((v for v in subs if not isinstance(subs[v], tuple)), key=lambda v: v.value)
+    many = sorted((v for v in subs if isinstance(subs[v], tuple)), key=lambda v: v.value)
+    block = ""
+    if single:
+        block = f" VALUES ({' '.join(f'?{v.value}' for v in single)}) {{ ({' '.join(str(subs[v]) for v in single)}) }}"
+    for v in many:
+        block += f" VALUES ?{v.value} {{ {' '.join(str(term) for term in subs[v])} }}"
     at = outer_where_brace(text) + 1
     return text[:at] + block + text[at:]

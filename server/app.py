@@ -25,6 +25,7 @@ from foedus.server import (
     update,
     validate,
 )
+from foedus.server.page_queries import page_queries
 from foedus.server.query_exec import Backend, EmbeddedBackend
 from foedus.server.store import ReleaseInfo, count_graphs, load_release_store
 from foedus.settings import Settings, load_settings
@@ -97,6 +98,7 @@ def create_app(
             "of the store, so an update would reach only one of them",
             where="update_token",
         )
+    page_queries()  # parse-checked now: a broken server/rq/*.rq stops start-up, naming the file
     app = Flask("foedus.server")
     app.config["MAX_CONTENT_LENGTH"] = int(settings.max_request_bytes)
     app.extensions["foedus"] = ServerState(settings, backend, info, store)

@@ -14,12 +14,11 @@ from flask import Blueprint, Response, render_template, request, send_file
 
 from foedus.server import errors
 from foedus.server.formats import negotiate
-from foedus.server.resources import DCT, HTML, OFFERED, SUFFIX, graph_name, select
+from foedus.server.page_queries import run_select
+from foedus.server.resources import HTML, OFFERED, SUFFIX, graph_name
 
 bp = Blueprint("dataset", __name__)
 
-DCAT = "http://www.w3.org/ns/dcat#"
-VOID = "http://rdfs.org/ns/void#"
 # The files of a release a visitor may download, with their media types and what each is for.
 DOWNLOADS: tuple[tuple[str, str, str], ...] = (
     ("foedus.nq", "application/n-quads", "every named graph, N-Quads (one statement per line, graph kept)"),
@@ -57,17 +56,8 @@ def description() -> dict[str, Any]:
     from foedus.server.app import state
 
     st = state()
-    top = select(f"""SELECT ?d ?title ?licence ?version ?issued ?endpoint WHERE {{
-        ?d a <{DCAT}Dataset> ; <{VOID}subset> ?s . OPTIONAL {{ ?d <{DCT}title> ?title }}
-        OPTIONAL {{ ?d <{DCT}license> ?licence }}
-        OPTIONAL {{ ?d <http://www.w3.org/2002/07/owl#versionInfo> ?version }}
-        OPTIONAL {{ ?d <{DCT}issued> ?issued }}
-        OPTIONAL {{ ?d <{VOID}sparqlEndpoint> ?endpoint }} }} LIMIT 20""")
-    subsets = select(f"""SELECT ?s ?graph ?title ?licence ?cite ?landing ?version ?triples WHERE {{
-        ?s <{DCT}identifier> ?graph . FILTER(isIRI(?graph))
-        OPTIONAL {{ ?s <{DCT}title> ?title }} OPTIONAL {{ ?s <{DCT}license>|<{DCT}rights> ?licence }}
-        OPTIONAL {{ ?s <{DCT}bibliographicCitation> ?cite }} OPTIONAL {{ ?s <{DCAT}landingPage> ?landing }}
-        OPTIONAL {{ ?s <{DCT}hasVersion> ?version }} OPTIONAL {{ ?s <{VOID}triples> ?triples }} }}""")
+    top = run_select("dataset-description")
+    subsets = run_select("dataset-subsets")
     graphs: dict[str, dict[str, Any]] = {}
     for row in subsets:
         entry = graphs.setdefault(

@@ -21,16 +21,14 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     Quad,
-    QueryResultsFormat,
-    QuerySolutions,
     Triple,
-    parse_query_results,
     serialize,
 )
 
 from foedus.server import errors
-from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, negotiate
-from foedus.server.query_exec import Dataset, Limits, execute
+from foedus.server.formats import RDF_FORMATS, Format, negotiate
+from foedus.server.page_queries import iri as page_iri
+from foedus.server.page_queries import run_select
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("resources", __name__)
@@ -50,7 +48,6 @@ SUFFIX = {
 BY_SUFFIX = {suffix: f for f in OFFERED for key, suffix in SUFFIX.items() if f.key == key}
 # How many statements pointing at a resource a page lists (a state is the object of thousands of them).
 INBOUND_LIMIT = 300
-_JSON = next(f for f in RESULT_FORMATS if f.key == "json")
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -66,52 +63,31 @@ SOURCE = DCT + "source"
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Querying: every lookup goes through the endpoint's executor, so timeouts, row caps and remote mode apply.
+# Querying: every lookup is a page query (server/rq/*.rq) run through the endpoint's executor, so timeouts, row
+# caps and remote mode apply, and values are bound as terms, never pasted.
 
 
-def select(query: str) -> list[dict[str, Any]]:
-    """Run a SELECT through the server's backend (with its limits) and return rows of pyoxigraph terms."""
-    from foedus.server.app import state
-
-    st = state()
-    outcome = execute(st.backend, query, "SELECT", _JSON, Dataset(), Limits.from_settings(st.settings))
-    solutions = parse_query_results(outcome.body, format=QueryResultsFormat.JSON)
-    if not isinstance(solutions, QuerySolutions):
-        raise errors.query_failed("expected SELECT solutions, got a boolean")
-    names = [v.value for v in solutions.variables]
-    rows = []
-    for solution in solutions:
-        row = {}
-        for name in names:
-            value = solution[name]
-            if value is not None:
-                row[name] = value
-        rows.append(row)
-    return rows
+def as_term(iri: str) -> NamedNode | None:
+    """`iri` as an IRI term, or None when it is not a valid absolute IRI (such a resource cannot exist)."""
+    try:
+        return NamedNode(iri)
+    except ValueError:
+        return None
 
 
 def ask_exists(iri: str) -> bool:
-    """True when the IRI is the subject or object of at least one statement."""
-    rows = select(f"SELECT ?x WHERE {{ {{ <{iri}> ?p ?x }} UNION {{ ?x ?p <{iri}> }} }} LIMIT 1")
-    return bool(rows)
-
-
-def values_clause(var: str, iris: Iterable[str]) -> str:
-    """A VALUES block binding `var` to each IRI (used to fetch labels of many resources in one query)."""
-    return f"VALUES ?{var} {{ " + " ".join(f"<{i}>" for i in sorted(set(iris))) + " }"
+    """True when the IRI is the subject or object of at least one statement (False for what is no IRI)."""
+    term = as_term(iri)
+    return term is not None and bool(run_select("resource-exists", iri=term))
 
 
 def labels_for(iris: Iterable[str]) -> dict[str, str]:
     """A display label for each IRI that has one (English or untagged label, prefLabel or title)."""
-    wanted = sorted({i for i in iris if i})
+    wanted = sorted({i for i in iris if i and as_term(i) is not None})
     found: dict[str, tuple[int, str]] = {}
     for start in range(0, len(wanted), 400):
-        chunk = wanted[start : start + 400]
-        preds = " ".join(f"<{p}>" for p in LABELS)
-        rows = select(
-            f"SELECT ?x ?p ?l WHERE {{ {values_clause('x', chunk)} VALUES ?p {{ {preds} }} ?x ?p ?l }}"
-        )
-        for row in rows:
+        chunk = tuple(NamedNode(i) for i in wanted[start : start + 400])
+        for row in run_select("labels", x=chunk):
             label = row["l"]
             if not isinstance(label, Literal):
                 continue
@@ -286,11 +262,13 @@ def _group(rows: list[dict[str, Any]], node: str, labels: dict[str, str]) -> lis
 
 def describe(iri: str) -> Description | None:
     """Everything a page shows about an IRI, read with a few SELECTs; None when no statement mentions it."""
-    out = select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+    term = as_term(iri)
+    if term is None:
+        return None
+    out = run_select("resource-outbound", iri=term)
     if not out:
-        out = [dict(r, g=None) for r in select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")]
-    inbound = select(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} ORDER BY ?s ?p ?g "
-                     f"LIMIT {INBOUND_LIMIT + 1}")  # ordered: the same page for the same ETag
+        out = [dict(r, g=None) for r in run_select("resource-outbound-default", iri=term)]
+    inbound = run_select("resource-inbound", cap=INBOUND_LIMIT + 1, iri=term)
     truncated = len(inbound) > INBOUND_LIMIT
     inbound = inbound[:INBOUND_LIMIT]
     if not out and not inbound and not ask_exists(iri):
@@ -346,10 +324,7 @@ def citations_for(iris: list[str]) -> list[dict[str, str]]:
     """Title, publisher, link and kind of each cited source (fo:Citation or a described dataset)."""
     if not iris:
         return []
-    rows = select(f"""SELECT ?c ?title ?publisher ?url ?kind ?cite WHERE {{ {values_clause("c", iris)}
-        OPTIONAL {{ ?c <{DCT}title> ?title }} OPTIONAL {{ ?c <{DCT}publisher> ?publisher }}
-        OPTIONAL {{ ?c <https://schema.org/url>|<http://www.w3.org/ns/dcat#landingPage> ?url }}
-        OPTIONAL {{ ?c <{FO}citationKind> ?kind }} OPTIONAL {{ ?c <{DCT}bibliographicCitation> ?cite }} }}""")
+    rows = run_select("citations", c=tuple(NamedNode(i) for i in sorted(set(iris))))
     found: dict[str, dict[str, str]] = {}
     for row in rows:
         entry = found.setdefault(row["c"].value, {"iri": row["c"].value})
@@ -363,9 +338,7 @@ def graph_citations(graphs: list[str]) -> dict[str, dict[str, str]]:
     """For each named graph, its title, licence and citation from the release's VoID/DCAT description."""
     if not graphs:
         return {}
-    rows = select(f"""SELECT ?graph ?d ?title ?licence ?cite WHERE {{ {values_clause("graph", graphs)}
-        ?d <{DCT}identifier> ?graph . OPTIONAL {{ ?d <{DCT}title> ?title }}
-        OPTIONAL {{ ?d <{DCT}license> ?licence }} OPTIONAL {{ ?d <{DCT}bibliographicCitation> ?cite }} }}""")
+    rows = run_select("graph-citations", graph=tuple(NamedNode(g) for g in sorted(set(graphs))))
     found: dict[str, dict[str, str]] = {g: {"name": graph_name(g)} for g in graphs}
     for row in rows:
         entry = found[row["graph"].value]
@@ -382,12 +355,8 @@ def graph_citations(graphs: list[str]) -> dict[str, dict[str, str]]:
 
 def memberships(iri: str, side: str) -> list[dict[str, Any]]:
     """Member spells of an alliance (side='alliance') or of a state (side='member'), one per source graph."""
-    this, other = (
-        ("org:organization", "org:member") if side == "alliance" else ("org:member", "org:organization")
-    )
-    rows = select(f"""PREFIX org: <{ORG}> PREFIX fo: <{FO}>
-        SELECT ?m ?other ?start ?end ?g WHERE {{ GRAPH ?g {{ ?m {this} <{iri}> ; {other} ?other .
-          OPTIONAL {{ ?m fo:startDate ?start }} OPTIONAL {{ ?m fo:endDate ?end }} }} }}""")
+    name = "members-of-alliance" if side == "alliance" else "memberships-of-member"
+    rows = run_select(name, iri=page_iri(iri, "the alliance or state"))
     labels = labels_for(r["other"].value for r in rows)
     spells = []
     for row in rows:
@@ -408,15 +377,8 @@ def memberships(iri: str, side: str) -> list[dict[str, Any]]:
 
 def obligations(iri: str) -> list[dict[str, str]]:
     """Obligations of an alliance: its own and its phases' (ATOP), its treaties' (curated)."""
-    rows = select(f"""PREFIX fo: <{FO}> PREFIX dcterms: <{DCT}>
-        SELECT DISTINCT ?o ?type ?article ?summary ?via ?g WHERE {{
-          {{ <{iri}> fo:hasObligation ?o BIND(<{iri}> AS ?via) }}
-          UNION {{ <{iri}> fo:hasPhase ?via . ?via fo:hasObligation ?o }}
-          UNION {{ <{iri}> fo:basedOn ?via . ?via fo:hasObligation ?o }}
-          GRAPH ?g {{ ?o a ?type }}
-          FILTER(STRENDS(STR(?type), "Obligation"))
-          FILTER(?type != fo:ConditionalObligation && ?type != fo:Obligation)
-          OPTIONAL {{ ?o fo:article ?article }} OPTIONAL {{ ?o dcterms:description ?summary }} }}""")
+    term = page_iri(iri, "the alliance")
+    rows = [dict(r, via=r.get("via", term)) for r in run_select("alliance-obligations", iri=term)]  # own: via itself
     labels = labels_for([r["type"].value for r in rows] + [r["via"].value for r in rows])
     seen: dict[tuple[str, str], dict[str, str]] = {}
     for row in rows:
@@ -438,12 +400,7 @@ def obligations(iri: str) -> list[dict[str, str]]:
 
 def events(iri: str) -> list[dict[str, str]]:
     """Events of an alliance and of the treaties it rests on, in date order, with who did them."""
-    rows = select(f"""PREFIX fo: <{FO}>
-        SELECT DISTINCT ?e ?type ?date ?actor ?place ?treaty ?g WHERE {{
-          {{ ?e fo:ofAlliance <{iri}> }} UNION {{ <{iri}> fo:basedOn ?treaty . ?e fo:ofAgreement ?treaty }}
-          GRAPH ?g {{ ?e a ?type }} FILTER(?type != fo:Event)
-          OPTIONAL {{ ?e fo:date ?date }} OPTIONAL {{ ?e fo:byActor ?actor }}
-          OPTIONAL {{ ?e fo:placeName ?place }} }}""")
+    rows = run_select("alliance-events", iri=page_iri(iri, "the alliance"))
     labels = labels_for([r[k].value for r in rows for k in ("type", "actor", "treaty") if k in r])
     seen: dict[str, dict[str, str]] = {}
     for row in rows:
@@ -474,15 +431,11 @@ def events(iri: str) -> list[dict[str, str]]:
 
 def _quads(iri: str) -> Iterator[Quad]:
     """The statements about an IRI and pointing at it (inbound capped), each in the graph that states it."""
-    rows = select(f"""SELECT ?s ?p ?o ?g WHERE {{
-        {{ GRAPH ?g {{ <{iri}> ?p ?o }} BIND(<{iri}> AS ?s) }}
-        UNION {{ GRAPH ?g {{ <{iri}> ?p0 ?s FILTER(isBlank(?s)) ?s ?p ?o }} }} }}""")
-    rows += select(
-        f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} BIND(<{iri}> AS ?o) }} "
-        f"ORDER BY ?s ?p ?g LIMIT {INBOUND_LIMIT}"  # ordered: the same bytes for the same ETag
-    )
-    for row in rows:
-        yield Quad(row["s"], row["p"], row["o"], row["g"] if "g" in row else DefaultGraph())
+    term = page_iri(iri)
+    for row in run_select("resource-quads-out", iri=term):  # no ?s: a statement about the IRI itself
+        yield Quad(row.get("s", term), row["p"], row["o"], row["g"] if "g" in row else DefaultGraph())
+    for row in run_select("resource-inbound", cap=INBOUND_LIMIT, iri=term):
+        yield Quad(row["s"], row["p"], term, row["g"] if "g" in row else DefaultGraph())
 
 
 def rdf_body(iri: str, fmt: Format) -> bytes:
@@ -529,6 +482,8 @@ def dereference(prefix: str, rest: str) -> Response:
 
     rest, chosen, exists = _split_suffix(rest, prefix)
     iri = iri_base() + prefix + rest
+    if as_term(iri) is None:  # no IRI (a path holding `>` or a space): nothing can be said about it
+        raise _not_found(iri)
     fmt = chosen or negotiate(
         OFFERED, request.headers.get("Accept"), request.args.get("format"), "this resource"
     )

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file, url_for
+from pyoxigraph import Literal, NamedNode
 
 from foedus.server import errors
-from foedus.server.resources import FO, ORG, curie, href, iri_base, labels_for, select
+from foedus.server.page_queries import iri, run_select
+from foedus.server.resources import FO, curie, href, iri_base, labels_for
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("ui", __name__)
@@ -41,6 +43,7 @@ OBLIGATION_TYPES: tuple[tuple[str, str, str], ...] = (
 )
 UNKNOWN_OBLIGATION = ("", "not coded", "#7f8c8d")
 _YEAR = re.compile(r"^-?\d{1,4}$")
+XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
 def node_modules() -> Path:
@@ -68,11 +71,7 @@ def vendor(name: str) -> Response:
 
 def _alliances() -> list[dict[str, str]]:
     """Alliances of the curated core with their labels and start dates, for the home page and the pickers."""
-    rows = select(f"""PREFIX fo: <{FO}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?a (SAMPLE(?l) AS ?label) (MIN(?s) AS ?start) WHERE {{
-          GRAPH <{iri_base()}graph/curated> {{ ?a rdfs:label ?l . ?m <{ORG}organization> ?a ;
-                                               fo:startDate ?s }} }}
-        GROUP BY ?a ORDER BY ?start""")
+    rows = run_select("curated-alliances", curated=iri(iri_base() + "graph/curated", "iri_base"))
     return [
         {
             "iri": r["a"].value,
@@ -99,11 +98,7 @@ def search() -> str:
     q = request.args.get("q", "").strip()[:100]
     results: list[dict[str, str]] = []
     if q:
-        needle = q.lower().replace("\\", "\\\\").replace('"', '\\"')
-        rows = select(f"""SELECT DISTINCT ?x ?l ?t WHERE {{
-            ?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?l
-            FILTER(CONTAINS(LCASE(STR(?l)), "{needle}")) FILTER(isIRI(?x))
-            OPTIONAL {{ ?x a ?t }} }} LIMIT 2000""")
+        rows = run_select("label-search", needle=Literal(q.lower()))
         labels = labels_for(r["x"].value for r in rows)
         seen: dict[str, dict[str, str]] = {}
         for row in rows:
@@ -206,6 +201,7 @@ def timeline_data() -> Response:
             "give `of`: an alliance or state (IRI, /id/... path or e.g. alliance/nato)",
             "https://w3id.org/foedus/ontology",
         )
+    iri(_resolve(of), "`of`")  # 400 before any query when it is no IRI
     return jsonify(timeline(_resolve(of)))
 
 
@@ -283,24 +279,19 @@ def _obligation_rank(types: set[str]) -> int:
 
 def network(year: int, graph: str = "") -> dict[str, Any]:
     """States allied in `year` (a spell overlapping it), one edge per pair with its strongest obligation."""
-    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
-    graph_iri = (graph if graph.startswith("http") else iri_base() + "graph/" + graph) if graph else ""
-    graph_clause = f"VALUES ?g {{ <{graph_iri}> }}" if graph_iri else ""
-    rows = select(f"""PREFIX fo: <{FO}> PREFIX org: <{ORG}> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-        SELECT DISTINCT ?a ?s WHERE {{ {graph_clause}
-          GRAPH ?g {{ ?m a fo:AllianceMembership ; org:organization ?a ; org:member ?s ; fo:startDate ?start .
-                     OPTIONAL {{ ?m fo:endDate ?end }} }}
-          FILTER(?start <= "{last}"^^xsd:date && (!BOUND(?end) || ?end >= "{first}"^^xsd:date)) }}""")
+    values: dict[str, NamedNode | Literal] = {
+        "first": Literal(f"{year:04d}-01-01", datatype=XSD_DATE),
+        "last": Literal(f"{year:04d}-12-31", datatype=XSD_DATE),
+    }
+    if graph:
+        values["g"] = iri(graph if graph.startswith("http") else iri_base() + "graph/" + graph, "graph")
+    rows = run_select("network-members", **values)
     members: dict[str, set[str]] = {}
     for row in rows:
         members.setdefault(row["a"].value, set()).add(row["s"].value)
     types: dict[str, set[str]] = {}
     if members:
-        kinds = " ".join(f"fo:{local}" for local, _, _ in OBLIGATION_TYPES)
-        for row in select(f"""PREFIX fo: <{FO}> SELECT DISTINCT ?a ?type WHERE {{
-              {{ ?a fo:hasObligation ?o }} UNION {{ ?a fo:hasPhase/fo:hasObligation ?o }}
-              UNION {{ ?a fo:basedOn/fo:hasObligation ?o }}
-              ?o a ?type VALUES ?type {{ {kinds} }} }}"""):
+        for row in run_select("network-obligation-types"):
             if row["a"].value in members:
                 types.setdefault(row["a"].value, set()).add(row["type"].value)
     labels = labels_for(set(members) | {s for ms in members.values() for s in ms})

@@ -1,0 +1,89 @@
+"""The queries behind the pages: one `.rq` file each in server/rq/, read and parse-checked once, values bound.
+
+Pages used to paste a path or a parameter into SPARQL text, so `/id/alliance/nato> ?p ?x } UNION { SERVICE …`
+made the server call any address. Now a value reaches a page query only as a typed pyoxigraph term: one term by
+substitution (SEP-0007; the variable is in the query's projection), a list of terms as a VALUES block written in
+the terms' own N-Triples syntax (queries/inline.py). A string that is no IRI never becomes a NamedNode, so it
+is refused before any query runs. Every query runs through the endpoint's executor (timeout, row cap, remote).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, Variable, parse_query_results
+
+from foedus.errors import QueryFileError
+from foedus.queries.inline import inline_values
+from foedus.server import errors
+from foedus.server.formats import RESULT_FORMATS
+from foedus.server.query_exec import Dataset, Limits, execute
+from foedus.server.query_text import inspect_query
+
+_JSON = next(f for f in RESULT_FORMATS if f.key == "json")
+Binding = NamedNode | Literal | Sequence[NamedNode]
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """One page query: its name (the file stem), its text and the variables it projects."""
+
+    name: str
+    text: str
+
+
+@functools.cache
+def page_queries() -> dict[str, PageQuery]:
+    """Every server/rq/*.rq, parse-checked once (a broken file stops start-up with its name and position)."""
+    found: dict[str, PageQuery] = {}
+    for entry in sorted(files("foedus.server").joinpath("rq").iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        where = f"server/rq/{entry.name}"
+        facts = inspect_query(text)
+        if facts.form != "SELECT" or facts.services or facts.variable_service or facts.unreadable_service:
+            raise QueryFileError("a page query is one SELECT that calls no SERVICE", where=where)
+        try:
+            Store().query(text)
+        except SyntaxError as exc:
+            raise QueryFileError(f"does not parse: {exc}", where=where) from None
+        found[entry.name[:-3]] = PageQuery(entry.name[:-3], text)
+    return found
+
+
+def iri(value: str, what: str = "resource") -> NamedNode:
+    """`value` as an IRI term; ApiError 400 naming `what` when it is not an absolute IRI."""
+    try:
+        return NamedNode(value)
+    except ValueError as exc:
+        raise errors.bad_request(
+            f"{what} must be an absolute IRI: {exc}", "https://www.rfc-editor.org/rfc/rfc3987"
+        ) from None
+
+
+def run_select(name: str, *, cap: int | None = None, **values: Binding) -> list[dict[str, Any]]:
+    """Run page query `name` with `values` bound; rows of pyoxigraph terms (unbound columns left out).
+
+    `cap` lowers the row limit for this query (a page that lists at most N statements).
+    """
+    from foedus.server.app import state
+
+    query = page_queries()[name]
+    scalars = {Variable(k): v for k, v in values.items() if isinstance(v, NamedNode | Literal)}
+    lists = {Variable(k): tuple(v) for k, v in values.items() if not isinstance(v, NamedNode | Literal)}
+    st = state()
+    limits = Limits.from_settings(st.settings)
+    if cap is not None:
+        limits = Limits(limits.timeout, min(limits.max_rows, cap))
+    text = inline_values(query.text, lists) if lists else query.text
+    outcome = execute(st.backend, text, "SELECT", _JSON, Dataset(), limits, scalars or None)
+    solutions = parse_query_results(outcome.body, format=QueryResultsFormat.JSON)
+    if not isinstance(solutions, QuerySolutions):
+        raise errors.query_failed(f"page query {name} answered a boolean, not solutions")
+    names = [v.value for v in solutions.variables]
+    return [{n: solution[n] for n in names if solution[n] is not None} for solution in solutions]
