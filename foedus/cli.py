@@ -54,7 +54,9 @@ def build(sources: Path | None, releases: Path | None, quiet: bool) -> None:
 
 def _build_summary(release: Path) -> str:
     """The end-of-build summary: triples by graph, entities by class, disagreements; details in build-report.md."""
-    report = json.loads((release / "build-report.json").read_text(encoding="utf-8"))
+    from foedus.graph import layout
+
+    report = json.loads((release / layout.REPORT_JSON).read_text(encoding="utf-8"))
     lines = [f"release {report['version']} written to {release}", "triples by graph:"]
     lines += [f"  {n:>9,}  {g}" for g, n in sorted(report["graphs"].items(), key=lambda kv: -kv[1])]
     lines.append("entities by class:")

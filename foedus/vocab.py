@@ -75,3 +75,45 @@ def instrument_iri(slug: str) -> URIRef:
 def graph_iri(name: str) -> URIRef:
     """The IRI of a named graph: one per source release (curated, atop-5.1, cow-states-2016, dcad-1.0, ...)."""
     return URIRef(GRAPH + name)
+
+
+# Sub-nodes: IRIs under an entity's IRI, for the parts it is described by (intervals, claims, conditions).
+INTERVAL_ENDS = {"beginning": TIME.hasBeginning, "end": TIME.hasEnd}
+
+
+def sub_iri(node: URIRef, *parts: object) -> URIRef:
+    """<node>/<part>/<part>...: a node that exists only as a part of `node` (its interval, a claim, ...)."""
+    return URIRef("/".join([str(node), *(str(p) for p in parts)]))
+
+
+def interval_iri(spell: URIRef) -> URIRef:
+    """The OWL-Time interval of a spell (org:memberDuring): <spell>/interval."""
+    return sub_iri(spell, "interval")
+
+
+def instant_iri(spell: URIRef, which: str) -> URIRef:
+    """The beginning or end instant of a spell's interval: <spell>/interval/beginning or <spell>/interval/end
+    (named after time:hasBeginning and time:hasEnd)."""
+    if which not in INTERVAL_ENDS:
+        raise ValueError(f"an interval has a 'beginning' and an 'end', not {which!r}")
+    return sub_iri(interval_iri(spell), which)
+
+
+def numbered_iri(iri: URIRef, n: int) -> URIRef:
+    """The n-th of several things that would get the same IRI in one file: <iri>-<n> (n >= 2)."""
+    return URIRef(f"{iri}-{n}")
+
+
+def wikidata_page(qid: str) -> URIRef:
+    """The human-readable page of a Wikidata item (what a citation of it links to)."""
+    return URIRef(f"https://www.wikidata.org/wiki/{qid}")
+
+
+def site_url(base: str, *parts: str) -> URIRef:
+    """An address on the site that serves a release (`base` ends in '/'): its endpoint, its downloads."""
+    return URIRef(base + "/".join(parts))
+
+
+def kind_prefix(kind: str) -> str:
+    """The start every IRI of one kind shares (`.../id/alliance/`), to tell a thing's kind from its IRI."""
+    return str(mint(kind, ""))

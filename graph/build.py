@@ -26,8 +26,10 @@ from rdflib.term import Node
 
 from foedus import __version__
 from foedus.errors import BuildError, SourceError, ValidationFailed
+from foedus.graph import layout
 from foedus.graph.context import ImportContext
 from foedus.graph.curated import load_curated, wikidata_coverage
+from foedus.graph.dates import PartialDate, stored_date
 from foedus.graph.describe import describe_release, wikidata_link_counts
 from foedus.graph.dyads import build_dyads, collect_spells
 from foedus.graph.manifest import PresentSource, verify_sources
@@ -89,13 +91,12 @@ def _as_of(state: BuildState) -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    latest = dt.date(1816, 1, 1)
+    latest = PartialDate(1816).first
     for g in state.graphs.values():
         for _, _, o in g:
-            if isinstance(o, Literal) and o.datatype is not None and str(o.datatype).endswith("#date"):
-                value = o.toPython()
-                if isinstance(value, dt.date) and value > latest:
-                    latest = value
+            value = stored_date(o)
+            if value is not None and value > latest:
+                latest = value
     return latest
 
 
@@ -383,17 +384,17 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
         shutil.rmtree(tmp)
     tmp.mkdir()
     try:
-        _write(tmp / "foedus.nq", ("\n".join(nq) + "\n").encode("utf-8"))
-        _write(tmp / "foedus.trig", ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
-        _write(tmp / "foedus.ttl", ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-        _write(tmp / "foedus.jsonld", ox.serialize(union, format=ox.RdfFormat.JSON_LD))
+        _write(tmp / layout.NQUADS, ("\n".join(nq) + "\n").encode("utf-8"))
+        _write(tmp / layout.TRIG, ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+        _write(tmp / layout.TURTLE, ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+        _write(tmp / layout.JSONLD, ox.serialize(union, format=ox.RdfFormat.JSON_LD))
         description_graph = ox.NamedNode(str(graph_iri("description")))
         void_triples = [q.triple for q in quads if q.graph_name == description_graph]
-        _write(tmp / "void.ttl", ox.serialize(void_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+        _write(tmp / layout.VOID, ox.serialize(void_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
         release_json = {k: report[k] for k in ("version", "graphs", "sources", "entities")}
-        _write(tmp / "release.json", (json.dumps(release_json, indent=2, sort_keys=True) + "\n").encode())
-        _write(tmp / "build-report.json", (json.dumps(report, indent=2, sort_keys=True) + "\n").encode())
-        _write(tmp / "build-report.md", _report_md(report).encode("utf-8"))
+        _write(tmp / layout.RELEASE_JSON, (json.dumps(release_json, indent=2, sort_keys=True) + "\n").encode())
+        _write(tmp / layout.REPORT_JSON, (json.dumps(report, indent=2, sort_keys=True) + "\n").encode())
+        _write(tmp / layout.REPORT_MD, _report_md(report).encode("utf-8"))
         fd = os.open(tmp, os.O_RDONLY)
         try:
             os.fsync(fd)
@@ -414,7 +415,7 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     if link.is_symlink() or link.exists():
         link.unlink()
     os.symlink(version, link)
-    os.replace(link, releases / "latest")
+    os.replace(link, layout.latest(releases))
     say(
         f"release {version}: {sum(triples.values())} triples in {len(triples)} graphs, "
         f"{len(state.differences)} reconciliation disagreements, {len(state.warnings)} warnings"

@@ -7,9 +7,7 @@ because a silently dropped fact is worse than a failed build.
 
 from __future__ import annotations
 
-import calendar
 import csv
-import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,28 +15,30 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
 from foedus.errors import SourceError, location
 from foedus.fo_terms import FO, ROLE
+from foedus.graph import emit
+from foedus.graph.dates import PartialDate
 from foedus.graph.yamlsrc import LDict, LList, load_yaml
 from foedus.vocab import (
-    ID,
     ORG,
     SCHEMA,
-    TIME,
     WD,
     actor_iri,
     alliance_iri,
     instrument_iri,
     is_slug,
+    kind_prefix,
     mint,
+    numbered_iri,
     state_iri,
+    sub_iri,
     treaty_iri,
+    wikidata_page,
 )
-
-PRECISION = {"day": TIME.unitDay, "month": TIME.unitMonth, "year": TIME.unitYear}
 
 ROLES = ("host", "participant", "organiser", "supplier", "recipient", "observer")
 CITATION_KINDS = ("treaty-text", "depositary", "official-page", "wikidata", "scholarly", "news", "mirror")
@@ -142,7 +142,6 @@ STATE_SOURCE_CITATIONS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _WIKIDATA = re.compile(r"^Q[1-9]\d*$")
 _CITE_WD = re.compile(r"^wikidata:(Q[1-9]\d*)$")
 
@@ -168,44 +167,6 @@ class CuratedCore:
     alliance_iris: dict[int, URIRef]
     files: list[Path]
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DateValue:
-    """A curated date: the xsd:date a user can FILTER on, and how precise the original was."""
-
-    value: dt.date
-    precision: str
-
-    def literal(self) -> Literal:
-        """The xsd:date literal."""
-        return Literal(self.value.isoformat(), datatype=XSD.date)
-
-
-def parse_date(value: Any, where: str, *, end: bool = False) -> DateValue:
-    """Parse YYYY, YYYY-MM or YYYY-MM-DD; a partial start takes the first day, a partial end the last one."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return DateValue(value, "day")
-    if not isinstance(value, str):
-        raise SourceError(
-            f"date must be a quoted string YYYY[-MM[-DD]], got {value!r}",
-            where=where,
-            hint='quote dates in YAML, e.g. "1949-04-04"',
-        )
-    match = _DATE.match(value)
-    if not match:
-        raise SourceError(f"bad date {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD", where=where)
-    year, month, day = int(match[1]), match[2], match[3]
-    try:
-        if day is not None:
-            return DateValue(dt.date(year, int(month or 0), int(day)), "day")
-        if month is not None:
-            m = int(month)
-            last = calendar.monthrange(year, m)[1] if 1 <= m <= 12 else 1
-            return DateValue(dt.date(year, m, last if end else 1), "month")
-        return DateValue(dt.date(year, 12, 31) if end else dt.date(year, 1, 1), "year")
-    except ValueError as exc:
-        raise SourceError(f"bad date {value!r}: {exc}", where=where) from None
 
 
 def display_path(path: Path) -> str:
@@ -372,7 +333,7 @@ class _File:
         candidate, n = iri, 1
         while candidate in self.used_iris:
             n += 1
-            candidate = URIRef(f"{iri}-{n}")
+            candidate = numbered_iri(iri, n)
         self.used_iris.add(candidate)
         return candidate
 
@@ -484,16 +445,18 @@ class _File:
         if note is not None:
             self.g.add((subject, FO.note, _en(note)))
 
-    def dated(
-        self, d: LDict, key: str, subject: URIRef, prop: URIRef, precision_prop: URIRef, *, end: bool = False
-    ) -> DateValue | None:
+    def date(self, d: LDict, key: str) -> PartialDate | None:
+        """The partial date under `key`, None when absent; a bad one is an error at its line."""
         value = d.get(key)
-        if value is None:
-            return None
-        date = parse_date(value, d.where(key), end=end)
-        self.g.add((subject, prop, date.literal()))
-        self.g.add((subject, precision_prop, PRECISION[date.precision]))
-        return date
+        return None if value is None else PartialDate.parse(value, d.where(key))
+
+    def span(self, d: LDict, subject: URIRef) -> tuple[PartialDate | None, PartialDate | None]:
+        """Emit `start`/`end` of `d` on `subject` (fo:startDate/fo:endDate); an end before the start is an error."""
+        start, end = self.date(d, "start"), self.date(d, "end")
+        if start is not None and end is not None and end.before(start):
+            raise SourceError(f"end {end} is before start {start}", where=d.where("end"))
+        emit.span(self.g, subject, start, end)
+        return start, end
 
     def ref_treaty_or_alliance(self, ref: Any, where: str) -> URIRef:
         if isinstance(ref, str) and ref in self.treaties:
@@ -540,11 +503,10 @@ class _File:
         if iri in self.used_iris and isinstance(e.get("date"), str):
             iri = mint("event", *parts, e["date"])
         iri = self.fresh(iri)
-        self.g.add((iri, RDF.type, EVENT_CLASSES[etype]))
+        emit.event(self.g, iri, EVENT_CLASSES[etype], self.date(e, "date"))
         self.g.add((iri, link[0], link[1]))
         if actor is not None:
             self.g.add((iri, FO.byActor, actor))
-        self.dated(e, "date", iri, FO.date, FO.datePrecision)
         place = self.text(e, "place", "event")
         if place is not None:
             self.g.add((iri, FO.placeName, Literal(place)))
@@ -582,7 +544,7 @@ class _File:
         items = d["disputed"]
         if not isinstance(items, LList) or not items:
             raise SourceError("`disputed` must be a list of alternatives", where=d.where("disputed"))
-        by_aspect: dict[str, list[tuple[DateValue, LDict]]] = {}
+        by_aspect: dict[str, list[tuple[PartialDate, LDict]]] = {}
         for i, alt in enumerate(items):
             where = items.where(i)
             alt = self.keys(alt, where, "disputed value", (*aspects, "source", "note"))
@@ -592,18 +554,18 @@ class _File:
                     f"a disputed value names at least one of: {', '.join(aspects)}", where=where
                 )
             for aspect in named:
-                value = parse_date(alt[aspect], alt.where(aspect), end=aspects[aspect][1])
+                value = PartialDate.parse(alt[aspect], alt.where(aspect))
                 by_aspect.setdefault(aspect, []).append((value, alt))
         for aspect, alts in by_aspect.items():
-            prop = aspects[aspect][0]
-            dis = URIRef(f"{subject}/disagreement/{aspect}")
+            prop, is_end = aspects[aspect]
+            dis = sub_iri(subject, "disagreement", aspect)
             self.g.add((dis, RDF.type, FO.Disagreement))
             self.g.add((dis, FO.concerns, subject))
             self.g.add((dis, FO.aspect, Literal(prop.split("/")[-1])))
             ours = self.g.value(subject, prop)
             n = 1
             if ours is not None:
-                claim = URIRef(f"{dis}/claim/{n}")
+                claim = sub_iri(dis, "claim", n)
                 self.g.add((dis, FO.hasClaim, claim))
                 self.g.add((claim, RDF.type, FO.Claim))
                 self.g.add((claim, FO.claimValue, ours))
@@ -611,10 +573,10 @@ class _File:
                 self.g.add((claim, FO.note, _en("the value this graph asserts")))
             for value, alt in alts:
                 n += 1
-                claim = URIRef(f"{dis}/claim/{n}")
+                claim = sub_iri(dis, "claim", n)
                 self.g.add((dis, FO.hasClaim, claim))
                 self.g.add((claim, RDF.type, FO.Claim))
-                self.g.add((claim, FO.claimValue, value.literal()))
+                self.g.add((claim, FO.claimValue, value.literal(end=is_end)))
                 self.add_sources(claim, self.cite(alt))
                 self.note(alt, claim)
 
@@ -624,7 +586,7 @@ def wikidata_citation(g: Graph, qid: str) -> URIRef:
     iri = mint("citation", "wikidata", qid)
     g.add((iri, RDF.type, FO.Citation))
     g.add((iri, DCTERMS.title, Literal(f"Wikidata item {qid}")))
-    g.add((iri, SCHEMA.url, URIRef(f"https://www.wikidata.org/wiki/{qid}")))
+    g.add((iri, SCHEMA.url, wikidata_page(qid)))
     g.add((iri, DCTERMS.publisher, Literal("Wikidata")))
     g.add((iri, FO.citationKind, Literal("wikidata")))
     return iri
@@ -765,8 +727,7 @@ def _load_actors(
         g.add((iri, RDF.type, ACTOR_CLASSES[f.choice(a, "kind", ACTOR_CLASSES, "actor kind")]))
         f.labels(a, iri, "actor")
         f.wikidata(a, "wikidata", iri)
-        f.dated(a, "start", iri, FO.startDate, FO.startPrecision)
-        f.dated(a, "end", iri, FO.endDate, FO.endPrecision, end=True)
+        f.span(a, iri)
         f.note(a, iri)
         f.add_sources(iri, f.cite(a))
     for a in checked:  # second pass: `continued_by` may name an actor listed further down
@@ -974,19 +935,8 @@ def _membership(
     g.add((ms, ORG.member, member))
     g.add((ms, ORG.organization, alliance))
     g.add((alliance, FO.hasParty, member))
-    start = f.dated(m, "start", ms, FO.startDate, FO.startPrecision)
-    end = f.dated(m, "end", ms, FO.endDate, FO.endPrecision, end=True)
-    if start and end and end.value < start.value:
-        raise SourceError(f"end {end.value} is before start {start.value}", where=m.where("end"))
-    interval = URIRef(f"{ms}/interval")
-    g.add((ms, ORG.memberDuring, interval))
-    g.add((interval, RDF.type, TIME.ProperInterval))
-    for date, prop, suffix in ((start, TIME.hasBeginning, "beginning"), (end, TIME.hasEnd, "end")):
-        if date is not None:
-            instant = URIRef(f"{interval}/{suffix}")
-            g.add((interval, prop, instant))
-            g.add((instant, RDF.type, TIME.Instant))
-            g.add((instant, TIME.inXSDDate, date.literal()))
+    start, end = f.span(m, ms)
+    emit.member_during(g, ms, start, end)
     for key, prop, date in (("start_event", FO.startedBy, start), ("end_event", FO.endedBy, end)):
         if m.get(key) is None:
             continue
@@ -1005,7 +955,7 @@ def _spell_event(
     etype: str,
     m: LDict,
     member: URIRef,
-    date: DateValue | None,
+    date: PartialDate | None,
     of: tuple[URIRef, URIRef],
     events: list[tuple[str, URIRef, LDict]],
     cites: list[URIRef],
@@ -1019,8 +969,8 @@ def _spell_event(
             t == etype
             and e.get("actor") is None
             and date is not None
-            and isinstance(e.get("date"), str | dt.date)
-            and parse_date(e["date"], e.where("date")).value == date.value
+            and e.get("date") is not None
+            and PartialDate.parse(e["date"], e.where("date")) == date
         ):
             return iri
     return _new_spell_event(f, etype, m["member"], of, member, date, cites)
@@ -1058,8 +1008,7 @@ def _instrument(f: _File) -> None:
     f.wikidata(d, "wikidata", ins)
     f.note(d, ins)
     f.add_sources(ins, f.cite(d, required=False))
-    f.dated(d, "start", ins, FO.startDate, FO.startPrecision)
-    f.dated(d, "end", ins, FO.endDate, FO.endPrecision, end=True)
+    f.span(d, ins)
     recurring = f.boolean(d, "recurring", "instrument")
     if recurring is not None:
         g.add((ins, FO.recurring, Literal(recurring)))
@@ -1091,8 +1040,7 @@ def _instrument(f: _File) -> None:
         g.add((ins, FO.hasParticipant, actor))
         g.add((part, FO.participant, actor))
         g.add((part, FO.participantRole, ROLE[role]))
-        start = f.dated(p, "start", part, FO.startDate, FO.startPrecision)
-        end = f.dated(p, "end", part, FO.endDate, FO.endPrecision, end=True)
+        start, end = f.span(p, part)
         for key, prop, date in (("start_event", FO.startedBy, start), ("end_event", FO.endedBy, end)):
             if p.get(key) is not None:
                 etype = f.choice(p, key, EVENT_CLASSES, "event type")
@@ -1115,8 +1063,7 @@ def _instrument(f: _File) -> None:
         g.add((oc, RDF.type, FO.Occurrence))
         g.add((oc, FO.occurrenceOf, ins))
         f.labels(o, oc, "occurrence")
-        f.dated(o, "start", oc, FO.startDate, FO.startPrecision)
-        f.dated(o, "end", oc, FO.endDate, FO.endPrecision, end=True)
+        f.span(o, oc)
         place = f.text(o, "place", "occurrence")
         if place is not None:
             g.add((oc, FO.placeName, Literal(place)))
@@ -1138,16 +1085,19 @@ def _listed_event(f: _File, etype: str, events: list[tuple[str, URIRef, LDict]],
 
 
 def _new_spell_event(
-    f: _File, etype: str, key: Any, of: tuple[URIRef, URIRef], actor: URIRef, date: Any, cites: list[URIRef]
+    f: _File,
+    etype: str,
+    key: Any,
+    of: tuple[URIRef, URIRef],
+    actor: URIRef,
+    date: PartialDate | None,
+    cites: list[URIRef],
 ) -> URIRef:
     """Make the event that began or ended a member's or participant's spell when the file lists none for it."""
     iri = f.fresh(mint("event", f.slug, etype, key))
-    f.g.add((iri, RDF.type, EVENT_CLASSES[etype]))
+    emit.event(f.g, iri, EVENT_CLASSES[etype], date)
     f.g.add((iri, *of))
     f.g.add((iri, FO.byActor, actor))
-    if date is not None:
-        f.g.add((iri, FO.date, date.literal()))
-        f.g.add((iri, FO.datePrecision, PRECISION[date.precision]))
     f.add_sources(iri, cites)
     return iri
 
@@ -1166,7 +1116,7 @@ def wikidata_coverage(g: Graph) -> dict[str, dict[str, Any]]:
     """
     out: dict[str, dict[str, Any]] = {}
     for kind in WIKIDATA_KINDS:
-        prefix = f"{ID}{kind}/"
+        prefix = kind_prefix(kind)
         things = sorted({s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(prefix)})
         preds = (SKOS.exactMatch, SKOS.closeMatch) if kind == "state" else (OWL.sameAs,)
         missing = [

@@ -7,15 +7,15 @@ from collections.abc import Mapping, Sequence
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, XSD
 
+from foedus.graph import layout
 from foedus.graph.manifest import PresentSource
 from foedus.settings import Settings
-from foedus.vocab import graph_iri, mint
+from foedus.vocab import graph_iri, mint, site_url
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 # The data we write and the ontology are CC BY 4.0 (the code is MIT; see README).
 PROJECT_LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-RELEASE_FILES = ("foedus.nq", "foedus.trig", "foedus.ttl", "foedus.jsonld")
 OWN_GRAPHS = {
     "curated": "Foedus curated core: alliances, treaties, events, obligations, members, instruments.",
     "derived": "Allied dyads and disagreements, computed at build time from the other graphs.",
@@ -68,7 +68,7 @@ def describe_release(
     g.add((dataset, DCTERMS.title, Literal("Foedus: a knowledge graph of military alliances", lang="en")))
     g.add((dataset, DCTERMS.license, PROJECT_LICENCE))
     g.add((dataset, OWL.versionInfo, Literal(version)))
-    g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
+    g.add((dataset, VOID.sparqlEndpoint, site_url(base, "sparql")))
     total = sum(triples.values())
     g.add((dataset, VOID.triples, Literal(total)))
     g.add((dataset, VOID.uriSpace, Literal(str(mint("x"))[: -len("x")])))
@@ -86,8 +86,8 @@ def describe_release(
             g.add((linkset, VOID.linkPredicate, URIRef(predicate)))
             g.add((linkset, VOID.triples, Literal(count)))
             g.add((dataset, VOID.subset, linkset))
-    for name in RELEASE_FILES:
-        dump = URIRef(f"{base}releases/{version}/{name}")
+    for name in layout.DUMPS:
+        dump = site_url(base, "releases", version, name)
         g.add((dataset, VOID.dataDump, dump))
         dist = mint("distribution", version.replace("+", "-"), name.replace(".", "-"))
         g.add((dataset, DCAT.distribution, dist))

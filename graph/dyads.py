@@ -13,6 +13,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from foedus.fo_terms import FO
+from foedus.graph.dates import PartialDate, Precision, stored_date
 from foedus.vocab import ID, ORG, mint
 
 
@@ -25,12 +26,18 @@ class Spell:
     alliance: URIRef
     start: dt.date
     end: dt.date | None
+    start_precision: Precision = Precision.DAY
+    end_precision: Precision = Precision.DAY
 
+    @property
+    def first(self) -> PartialDate:
+        """The start as the partial date it was given as (a year-precise start 1949-01-01 is 1949)."""
+        return PartialDate.of_date(self.start, self.start_precision)
 
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, Literal) and value.datatype == XSD.date and isinstance(value.toPython(), dt.date):
-        return value.toPython()
-    return None
+    @property
+    def last(self) -> PartialDate | None:
+        """The end as the partial date it was given as (a year-precise end 1949-12-31 is 1949), None if open."""
+        return None if self.end is None else PartialDate.of_date(self.end, self.end_precision)
 
 
 def collect_spells(graphs: Mapping[str, Graph], preferred: str = "curated") -> tuple[list[Spell], list[str]]:
@@ -41,7 +48,7 @@ def collect_spells(graphs: Mapping[str, Graph], preferred: str = "curated") -> t
         spells = []
         for ms in g.subjects(RDF.type, FO.AllianceMembership):
             member, alliance = g.value(ms, ORG.member), g.value(ms, ORG.organization)
-            start = _date(g.value(ms, FO.startDate))
+            start = stored_date(g.value(ms, FO.startDate))
             if (
                 not isinstance(member, URIRef)
                 or not isinstance(alliance, URIRef)
@@ -51,7 +58,8 @@ def collect_spells(graphs: Mapping[str, Graph], preferred: str = "curated") -> t
             if start is None:
                 warnings.append(f"{ms}: membership without a start date, left out of the allied dyads")
                 continue
-            spells.append(Spell(ms, member, alliance, start, _date(g.value(ms, FO.endDate))))
+            precisions = (Precision.of_unit(g.value(ms, p)) for p in (FO.startPrecision, FO.endPrecision))
+            spells.append(Spell(ms, member, alliance, start, stored_date(g.value(ms, FO.endDate)), *precisions))
         by_graph[name] = spells
     covered = {s.alliance for s in by_graph.get(preferred, [])}
     out = list(by_graph.get(preferred, []))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import PROV, XSD
+from rdflib.namespace import PROV
 
 from foedus.fo_terms import FO
+from foedus.graph.dates import PartialDate
 from foedus.graph.dyads import Spell, collect_spells, iri_key
-from foedus.vocab import graph_iri, mint
+from foedus.vocab import graph_iri, mint, sub_iri
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,19 @@ class Difference:
     node: URIRef
 
 
-def _span(spells: list[Spell]) -> tuple[dt.date, dt.date | None, Spell]:
+def _span(spells: list[Spell]) -> tuple[PartialDate, PartialDate | None, Spell]:
+    """The first start and the last end (None while any spell is open) of one member's spells, with precision."""
     first = min(spells, key=lambda s: s.start)
-    end = None if any(s.end is None for s in spells) else max(s.end for s in spells if s.end is not None)
-    return first.start, end, first
+    ends = [s.last for s in spells]
+    end = None if any(e is None for e in ends) else max((e for e in ends if e is not None), key=lambda e: e.last)
+    return first.first, end, first
+
+
+def _agree(a: PartialDate | None, b: PartialDate | None) -> bool:
+    """Both open, or both dated and possibly the same day (a year-only date agrees with any day of its year)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return a.agrees(b)
 
 
 def reconcile(graphs: Mapping[str, Graph], shared: set[URIRef]) -> tuple[Graph, list[Difference]]:
@@ -53,23 +62,23 @@ def reconcile(graphs: Mapping[str, Graph], shared: set[URIRef]) -> tuple[Graph, 
             c_start, c_end, c_first = _span(curated[key])
             o_start, o_end, o_first = _span(other[key])
             for aspect, cv, ov in (("startDate", c_start, o_start), ("endDate", c_end, o_end)):
-                if cv == ov:
+                if _agree(cv, ov):
                     continue
-                cs = cv.isoformat() if cv else "open"
-                os_ = ov.isoformat() if ov else "open"
+                cs = str(cv) if cv else "open"
+                os_ = str(ov) if ov else "open"
                 node = mint("disagreement", iri_key(key[0]), iri_key(key[1]), name, aspect)
                 out.add((node, RDF.type, FO.Disagreement))
                 out.add((node, FO.aspect, Literal(aspect)))
                 out.add((node, FO.concerns, c_first.iri))
                 out.add((node, FO.concerns, o_first.iri))
                 for i, (gname, value, spell) in enumerate((("curated", cv, c_first), (name, ov, o_first)), 1):
-                    claim = URIRef(f"{node}/claim/{i}")
+                    claim = sub_iri(node, "claim", i)
                     out.add((node, FO.hasClaim, claim))
                     out.add((claim, RDF.type, FO.Claim))
                     out.add((claim, FO.sourceGraph, graph_iri(gname)))
                     out.add((claim, PROV.wasDerivedFrom, spell.iri))
                     if value is not None:
-                        out.add((claim, FO.claimValue, Literal(value.isoformat(), datatype=XSD.date)))
+                        out.add((claim, FO.claimValue, value.literal(end=aspect == "endDate")))
                     else:
                         out.add(
                             (claim, FO.note, Literal("no end: still in effect in this source", lang="en"))

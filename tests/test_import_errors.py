@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, SKOS, TIME, XSD
 
 from foedus.errors import SourceError
 from foedus.fo_terms import FO
 from foedus.graph.context import ImportContext
 from foedus.graph.sources import SOURCES, get
-from foedus.graph.sources.table import UNIT_DAY, UNIT_MONTH, UNIT_YEAR
 from foedus.vocab import instrument_iri, state_iri
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
@@ -76,7 +75,7 @@ def test_dcad_special_codes_become_notes_never_dates_or_numbers() -> None:
     assert any("span blank" in n for n in notes("dcad-0005"))
     assert any("renewType and renewYears blank" in n for n in notes("dcad-0005"))
     for o in g.objects(None, FO.endDate):
-        assert o == Literal("1995-01-01", datatype=XSD.date)  # only the agreement known to have terminated
+        assert o == Literal("1995-12-31", datatype=XSD.date)  # only the agreement known to have terminated (in 1995)
     assert (instrument_iri("dcad-0002"), FO.asymmetric, Literal(True)) in g
     assert (instrument_iri("dcad-0003"), FO.asymmetric, Literal(False)) in g
     assert (instrument_iri("dcad-0004"), FO.asymmetric, None) not in g  # asymmetry = 1: possible only
@@ -87,14 +86,19 @@ def test_dcad_dates_carry_their_precision() -> None:
     g = SOURCES["dcad-1.0"].load(FIXTURES / "codes", ImportContext())
     sig = URIRef("https://w3id.org/foedus/id/event/dcad-0003/signature")
     assert (sig, FO.date, Literal("1993-11-01", datatype=XSD.date)) in g
-    assert (sig, FO.datePrecision, UNIT_MONTH) in g
+    assert (sig, FO.datePrecision, TIME.unitMonth) in g
     year_only = URIRef("https://w3id.org/foedus/id/event/dcad-0004/signature")
-    assert (year_only, FO.datePrecision, UNIT_YEAR) in g
+    assert (year_only, FO.datePrecision, TIME.unitYear) in g
     day = URIRef("https://w3id.org/foedus/id/event/dcad-0005/entry-into-force")
     assert (day, FO.date, Literal("2001-05-04", datatype=XSD.date)) in g
-    assert (day, FO.datePrecision, UNIT_DAY) not in g  # day precision is the default, not stated
+    assert (day, FO.datePrecision, TIME.unitDay) in g  # every date states its precision, a day's too
     termination = URIRef("https://w3id.org/foedus/id/event/dcad-0004/termination")
     assert (termination, RDF.type, FO.Termination) in g
+    # a year-precise end is the year's last day on the agreement (graph/dates.py), its event the first
+    (year,) = g.objects(termination, FO.date)
+    end = g.value(instrument_iri("dcad-0004"), FO.endDate)
+    assert (str(year)[4:], str(end)[4:], str(year)[:4]) == ("-01-01", "-12-31", str(end)[:4])
+    assert (instrument_iri("dcad-0004"), FO.endPrecision, TIME.unitYear) in g
 
 
 def test_owid_float_codes_and_empty_cells() -> None:

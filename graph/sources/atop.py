@@ -15,10 +15,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ORG, RDF, RDFS, SKOS
 
 from foedus.fo_terms import FO
+from foedus.graph import emit
 from foedus.graph.context import ImportContext
-from foedus.graph.sources import emit
-from foedus.graph.sources.table import PartialDate, Row, partial_date, read_rows
-from foedus.vocab import alliance_iri, mint, state_iri
+from foedus.graph.dates import PartialDate
+from foedus.graph.sources.table import Row, partial_date, read_rows
+from foedus.vocab import alliance_iri, mint, state_iri, sub_iri
 
 DATASET = "atop-5.1"
 ALLIANCE_FILE = Path("atop/atop5_1a.csv")
@@ -154,8 +155,8 @@ def _read_members(path: Path, alliances: dict[int, AllianceRow]) -> None:
         if start is None:
             raise row.fail("yrent", "the year of entry is missing")
         end = partial_date(row, "yrexit", "moexit", "dayexit", zero_is_none=True)
-        if end is not None and end.value < start.value:
-            raise row.fail("yrexit", f"exit {end.value} precedes entry {start.value}")
+        if end is not None and end.before(start):
+            raise row.fail("yrexit", f"exit {end} precedes entry {start}")
         phase = row.integer("phase")
         olimob = row.flag("olimob")
         obligations: dict[str, frozenset[str]] = {}
@@ -189,7 +190,7 @@ def _alliance_triples(g: Graph, alliance: AllianceRow) -> None:
         g.add((node, RDF.type, FO.BilateralAlliance))
     start, end = alliance.start, alliance.end
     if node == alliance_iri(slug):
-        g.add((node, RDFS.label, Literal(f"ATOP alliance {alliance.atopid} ({start.value.year})", lang="en")))
+        g.add((node, RDFS.label, Literal(f"ATOP alliance {alliance.atopid} ({start.year})", lang="en")))
     else:  # the curated graph names it; ATOP only adds its own handle
         g.add((node, SKOS.altLabel, Literal(f"ATOP alliance {alliance.atopid}", lang="en")))
     g.add((node, FO.atopId, Literal(alliance.atopid)))
@@ -215,7 +216,7 @@ def _alliance_triples(g: Graph, alliance: AllianceRow) -> None:
 
     signature = emit.event(g, mint("event", slug, "signature"), FO.Signature, start)
     g.add((signature, FO.ofAlliance, node))
-    for member in sorted({m.member for m in alliance.members if m.start.value == start.value}):
+    for member in sorted({m.member for m in alliance.members if m.start == start}):
         g.add((signature, FO.byActor, state_iri(member)))
     emit.derived(g, signature, DATASET)
 
@@ -231,8 +232,8 @@ def _alliance_triples(g: Graph, alliance: AllianceRow) -> None:
             g.add((holder, FO.ofAlliance, node))
             ends = [m.end for m in rows]
             last = None if any(e is None for e in ends) else max(
-                (e for e in ends if e), key=lambda e: e.value)
-            emit.span(g, holder, min((m.start for m in rows), key=lambda s: s.value), last)
+                (e for e in ends if e), key=lambda e: e.last)
+            emit.span(g, holder, min((m.start for m in rows), key=lambda s: s.first), last)
             emit.derived(g, holder, DATASET)
         _obligations(g, node, holder, slug, phase, rows, adversaries)
         for code, cls, meanings in PROVISIONS:
@@ -283,7 +284,7 @@ def _obligations(
             for member in sorted(set(members)):
                 g.add((node, FO.obligedParty, state_iri(member)))
             for code in sorted(codes):
-                condition = URIRef(f"{node}/condition/{code}")
+                condition = sub_iri(node, "condition", code)
                 g.add((node, FO.hasCondition, condition))
                 g.add((condition, SKOS.notation, Literal(code)))
                 kind, meaning = _condition_kind(code)
@@ -313,7 +314,7 @@ def _memberships(g: Graph, alliance: AllianceRow, begins: PartialDate, signature
         g.add((alliance.iri, FO.hasParty, state_iri(member)))
         if member in NON_COW_MEMBERS:
             _declare_non_cow_member(g, member)
-        rows.sort(key=lambda m: (m.start.value, m.phase))
+        rows.sort(key=lambda m: (m.start.first, m.phase))
         spells: list[list[MemberRow]] = []
         for m in rows:
             if spells and _continues(spells[-1], m):
@@ -323,13 +324,12 @@ def _memberships(g: Graph, alliance: AllianceRow, begins: PartialDate, signature
         for spell in spells:
             start = spell[0].start
             end = _spell_end(spell)
-            node = mint("membership", slug, member, start.value.isoformat())
+            node = mint("membership", slug, member, start.first.isoformat())
             g.add((node, RDF.type, FO.AllianceMembership))
             g.add((node, ORG.member, state_iri(member)))
             g.add((node, ORG.organization, alliance.iri))
-            emit.span(g, node, start, end)
-            emit.member_during(g, node, start, end)
-            if start.value == begins.value:
+            emit.spell(g, node, start, end)
+            if start == begins:
                 g.add((node, FO.startedBy, signature))
             emit.derived(g, node, DATASET, *(emit.row_iri(DATASET, "atop5_1m", m.row) for m in spell))
 
@@ -354,11 +354,11 @@ def _spell_end(spell: list[MemberRow]) -> PartialDate | None:
     """The end of a merged spell: open if any of its rows is open, else the latest exit."""
     if any(m.end is None for m in spell):
         return None
-    return max((m.end for m in spell if m.end is not None), key=lambda e: e.value)
+    return max((m.end for m in spell if m.end is not None), key=lambda e: e.last)
 
 
 def _continues(spell: list[MemberRow], m: MemberRow) -> bool:
     """True when row `m` starts by the day after the spell ends (ATOP phases meet on the same day)."""
     end = _spell_end(spell)
-    return end is None or m.start.value <= end.last_day() + dt.timedelta(days=1)
+    return end is None or m.start.first <= end.last + dt.timedelta(days=1)
 

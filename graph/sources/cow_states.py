@@ -7,7 +7,6 @@ spell, never a date.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,16 +14,17 @@ from rdflib import Graph, Literal
 from rdflib.namespace import ORG, RDF, RDFS, SKOS
 
 from foedus.fo_terms import FO
+from foedus.graph import emit
 from foedus.graph.context import ImportContext
-from foedus.graph.sources import emit
-from foedus.graph.sources.table import PartialDate, Row, partial_date, read_rows
+from foedus.graph.dates import PartialDate
+from foedus.graph.sources.table import Row, partial_date, read_rows
 from foedus.vocab import mint, state_iri
 
 DATASET = "cow-states-2016"
 STATES_FILE = Path("cow_state_system/states2016.csv")
 SYSTEM_FILE = Path("cow_state_system/system2016.csv")
 MAJORS_FILE = Path("cow_state_system/majors2016.csv")
-DATA_END = dt.date(2016, 12, 31)
+DATA_END = PartialDate(2016, 12, 31)
 STILL_MEMBER = "COW ends the spell on 2016-12-31, the end of its data: still current."
 
 
@@ -63,11 +63,10 @@ def _states(g: Graph, path: Path) -> dict[int, list[tuple[PartialDate, PartialDa
         else:
             g.add((state, RDFS.label, Literal(name, lang="en")))
         spells[code].append((start, end))
-        node = mint("membership", "cow-system", code, start.value.isoformat())
+        node = mint("membership", "cow-system", code, start.first.isoformat())
         g.add((node, RDF.type, FO.SystemMembership))
         g.add((node, ORG.member, state))
-        emit.span(g, node, start, end)
-        emit.member_during(g, node, start, end)
+        emit.spell(g, node, start, end)
         if end is None:
             g.add((node, FO.note, Literal(STILL_MEMBER)))
         emit.derived(g, node, DATASET, emit.row_iri(DATASET, "states2016", row.number))
@@ -82,9 +81,9 @@ def _styear(row: Row) -> tuple[PartialDate, PartialDate | None]:
         raise row.fail("styear", "the start year is missing")
     if end is None:
         raise row.fail("endyear", "the end year is missing (COW writes 2016-12-31 for open spells)")
-    if end.value < start.value:
-        raise row.fail("endyear", f"end {end.value} precedes start {start.value}")
-    return start, (None if end.value == DATA_END else end)
+    if end.before(start):
+        raise row.fail("endyear", f"end {end} precedes start {start}")
+    return start, (None if end == DATA_END else end)
 
 
 def _majors(g: Graph, path: Path, spells: dict[int, list[tuple[PartialDate, PartialDate | None]]]) -> int:
@@ -96,7 +95,7 @@ def _majors(g: Graph, path: Path, spells: dict[int, list[tuple[PartialDate, Part
         if code not in spells:
             raise row.fail("ccode", f"{code} is not a state in {STATES_FILE.name}")
         start, end = _styear(row)
-        node = mint("major-power", code, start.value.isoformat())
+        node = mint("major-power", code, start.first.isoformat())
         g.add((node, RDF.type, FO.MajorPowerStatus))
         g.add((node, ORG.member, state_iri(code)))
         emit.span(g, node, start, end)
@@ -117,7 +116,7 @@ def _cross_check(path: Path, spells: dict[int, list[tuple[PartialDate, PartialDa
             raise row.fail("ccode", f"{code} is not a state in {STATES_FILE.name}")
         years[code].add(row.integer("year"))
     for code, spans in spells.items():
-        expected = {y for s, e in spans for y in range(s.value.year, (e.value if e else DATA_END).year + 1)}
+        expected = {y for s, e in spans for y in range(s.year, (e or DATA_END).year + 1)}
         if expected != years.get(code, set()):
             ctx.warn(f"COW {code}: {SYSTEM_FILE.name} years differ from {STATES_FILE.name} spells "
                      f"({len(expected ^ years.get(code, set()))} years)")

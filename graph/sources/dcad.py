@@ -6,7 +6,6 @@ blanks) become explicit notes that quote the code, never dates or numbers.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -14,9 +13,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from foedus.fo_terms import FO, ROLE
+from foedus.graph import emit
 from foedus.graph.context import ImportContext
-from foedus.graph.sources import emit
-from foedus.graph.sources.table import UNIT_YEAR, PartialDate, Row, partial_date, read_rows
+from foedus.graph.dates import PartialDate
+from foedus.graph.sources.table import Row, partial_date, read_rows
 from foedus.vocab import instrument_iri, mint, state_iri
 
 DATASET = "dcad-1.0"
@@ -102,7 +102,7 @@ def _agreement(g: Graph, row: Row, seen: set[str], ctx: ImportContext) -> None:
         raise row.fail("type", f"expected general or sector, found {kind!r}")
     category = _category(row, "category1", required=True)
     names = "–".join(row.text(c) for c in ("cowName1", "cowName2"))
-    when = sign.value.isoformat() if sign and not sign.coarse else str(sign.value.year) if sign else "undated"
+    when = sign.first.isoformat() if sign and not sign.coarse else str(sign.year) if sign else "undated"
     label = f"{names} defence cooperation agreement ({category}, {when})"
     g.add((node, RDFS.label, Literal(label, lang="en")))
     g.add((node, FO.cooperationArea, Literal(category)))
@@ -176,14 +176,14 @@ def _status(g: Graph, node: URIRef, key: str, row: Row) -> None:
         year = row.opt_int("endYearEstimate")
         if year is None or not 1 <= year <= 9999:
             raise row.fail("endYearEstimate", "a terminated agreement needs the year it ended")
-        end = PartialDate(dt.date(year, 1, 1), UNIT_YEAR)
+        end = PartialDate(year)
         termination = emit.event(g, mint("event", key, "termination"), FO.Termination, end)
         g.add((termination, FO.ofAgreement, node))
         emit.derived(g, termination, DATASET)
         emit.span(g, node, None, end)
         actual = row.opt_int("durationActual")
         duration = f", after {actual} years (DCAD durationActual)" if actual is not None else ""
-        _note(g, node, f"Known to have terminated in {end.value.year}{duration} (DCAD terminated = 1).")
+        _note(g, node, f"Known to have terminated in {end.year}{duration} (DCAD terminated = 1).")
     else:
         _note(g, node, TERMINATED[terminated])
 

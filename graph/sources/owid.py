@@ -14,8 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from foedus.fo_terms import FO
+from foedus.graph import emit
 from foedus.graph.context import ImportContext
-from foedus.graph.sources import emit
 from foedus.graph.sources.table import read_rows
 from foedus.vocab import state_iri
 

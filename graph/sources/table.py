@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
-
 from foedus import errors
-from foedus.vocab import TIME
-
-UNIT_DAY = TIME.unitDay
-UNIT_MONTH = TIME.unitMonth
-UNIT_YEAR = TIME.unitYear
+from foedus.graph.dates import PartialDate
 
 
 @dataclass(frozen=True)
@@ -83,33 +75,6 @@ class Row:
         return value
 
 
-@dataclass(frozen=True)
-class PartialDate:
-    """A date known to the day, the month or only the year; `value` is its first day."""
-
-    value: dt.date
-    precision: URIRef
-
-    @property
-    def literal(self) -> Literal:
-        """The xsd:date literal (first day of the known period)."""
-        return Literal(self.value.isoformat(), datatype=XSD.date)
-
-    @property
-    def coarse(self) -> bool:
-        """True when the day (or month) is missing, so a precision statement is needed."""
-        return self.precision != UNIT_DAY
-
-    def last_day(self) -> dt.date:
-        """The last day the partial date may stand for (used to compare spells)."""
-        if self.precision == UNIT_DAY:
-            return self.value
-        if self.precision == UNIT_MONTH:
-            nxt = dt.date(self.value.year + (self.value.month == 12), self.value.month % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1)
-        return dt.date(self.value.year, 12, 31)
-
-
 def partial_date(
     row: Row, year: str, month: str, day: str, *, zero_is_none: bool = False
 ) -> PartialDate | None:
@@ -128,11 +93,9 @@ def partial_date(
     if m is not None and not 1 <= m <= 12:
         raise row.fail(month, f"not a month: {m}")
     try:
-        value = dt.date(y, m or 1, d or 1)
+        return PartialDate(y, m, d)
     except ValueError as exc:
         raise row.fail(day if d is not None else year, f"not a date: {y}-{m}-{d} ({exc})") from None
-    precision = UNIT_DAY if d is not None else UNIT_MONTH if m is not None else UNIT_YEAR
-    return PartialDate(value, precision)
 
 
 def read_rows(path: Path, required: Sequence[str]) -> Iterator[Row]:
