@@ -64,6 +64,10 @@ def _build_summary(release: Path) -> str:
     lines += [f"  {n:>9,}  {c}" for c, n in entities]
     links = ", ".join(f"{k} {v['linked']}/{v['total']}" for k, v in report["wikidata"].items())
     lines.append(f"Wikidata links of the curated core: {links}")
+    if report.get("source_strength"):
+        from foedus.graph.report import strength_lines
+
+        lines += strength_lines(report["source_strength"])
     found = report["disagreements"]
     lines.append(f"disagreements between sources: {found['curated']} recorded in the curated core, "
                  f"{len(found['reconciliation'])} found between curated and ATOP dates; "

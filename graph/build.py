@@ -1,19 +1,16 @@
 """`foedus build`: curated core + verified public sources + ontology -> one versioned, reproducible release.
 
-Everything is written into a temporary directory beside releases/ and renamed into place only after it
-validated, so a failed or interrupted build leaves the previous release (and releases/latest) untouched.
+This module runs the steps in order (graph/README.md); `release.py` serialises and publishes what they made,
+`report.py` writes the build report. A failed or interrupted build leaves the previous release untouched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
-import shutil
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -21,23 +18,22 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import RDF, Graph
 
 from foedus import __version__
-from foedus.errors import BuildError, SourceError, ValidationFailed
-from foedus.graph import layout
+from foedus.errors import SourceError, ValidationFailed
+from foedus.graph import release
 from foedus.graph.context import ImportContext
-from foedus.graph.curated import load_curated, wikidata_coverage
+from foedus.graph.curated import load_curated, source_strength, wikidata_coverage
 from foedus.graph.dates import PartialDate, stored_date
 from foedus.graph.describe import describe_release, wikidata_link_counts
 from foedus.graph.dyads import build_dyads, collect_spells
 from foedus.graph.manifest import PresentSource, verify_sources
 from foedus.graph.reconcile import Difference, reconcile
+from foedus.graph.report import build_report, entities, report_md, strength_lines
 from foedus.ontology.codegen import core_path
 from foedus.ontology.extensions import list_extensions
 from foedus.settings import Settings
-from foedus.vocab import PREFIXES, graph_iri
 
 GRAPH_ORDER = (
     "curated",
@@ -63,6 +59,7 @@ class BuildState:
     differences: list[Difference] = field(default_factory=list)
     curated_disagreements: int = 0
     wikidata: dict[str, dict[str, Any]] = field(default_factory=dict)  # curated things linked to Wikidata
+    source_strength: dict[str, Any] = field(default_factory=dict)  # sources behind curated treaty facts
 
 
 def _printer(enabled: bool) -> Callable[[str], None]:
@@ -125,163 +122,9 @@ def _import_sources(
         state.notes.append(f"source {name} is present but has no importer yet")
 
 
-def _canonical_bnodes(g: Graph) -> dict[BNode, str]:
-    """Name blank nodes by a hash of what they say, so the same input always serialises to the same bytes."""
-    labels: dict[BNode, str] = {}
-
-    def label(b: BNode, seen: frozenset[BNode]) -> str:
-        if b in labels:
-            return labels[b]
-        parts = []
-        for p, o in g.predicate_objects(b):
-            os_ = (
-                label(o, seen | {b})
-                if isinstance(o, BNode) and o not in seen
-                else ("_" if isinstance(o, BNode) else o.n3())
-            )
-            parts.append(f"{p.n3()} {os_}")
-        for s, p in g.subject_predicates(b):
-            parts.append(f"^{p.n3()} {s.n3() if not isinstance(s, BNode) else '_'}")
-        name = "b" + hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
-        labels[b] = name
-        return name
-
-    for term in {t for s, _, o in g for t in (s, o) if isinstance(t, BNode)}:
-        label(term, frozenset())
-    return labels
-
-
-def _ox_term(term: Node, bnodes: dict[BNode, str]) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(bnodes[term])
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise BuildError(f"cannot serialise term {term!r}")
-
-
-def _quads(state: BuildState) -> list[ox.Quad]:
-    out: list[ox.Quad] = []
-    for name in _graph_names(state):
-        g = state.graphs[name]
-        bnodes = _canonical_bnodes(g)
-        gname = ox.NamedNode(str(graph_iri(name)))
-        for s, p, o in g:
-            out.append(ox.Quad(_ox_term(s, bnodes), _ox_term(p, bnodes), _ox_term(o, bnodes), gname))
-    return out
-
-
 def _graph_names(state: BuildState) -> list[str]:
     known = [n for n in GRAPH_ORDER if n in state.graphs]
     return known + sorted(set(state.graphs) - set(known))
-
-
-def _entities(state: BuildState) -> dict[str, int]:
-    typed: set[tuple[Node, Node]] = set()
-    for name in _graph_names(state):
-        if name in ("ontology", "description"):
-            continue
-        typed.update((s, o) for s, o in state.graphs[name].subject_objects(RDF.type) if isinstance(s, URIRef))
-    counts: Counter[str] = Counter()
-    for cls, n in Counter(o for _, o in typed).items():
-        counts[_curie(str(cls))] += n
-    return dict(sorted(counts.items()))
-
-
-def _curie(iri: str) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
-
-
-def _write(path: Path, data: bytes | None) -> None:
-    assert data is not None
-    with path.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _report(
-    state: BuildState, version: str, triples: dict[str, int], entities: dict[str, int]
-) -> dict[str, Any]:
-    return {
-        "version": version,
-        "graphs": {str(graph_iri(n)): c for n, c in triples.items()},
-        "sources": [
-            {"name": p.name, "version": p.source.version, "files": dict(sorted(p.files.items()))}
-            for p in state.sources
-        ],
-        "entities": entities,
-        "disagreements": {
-            "curated": state.curated_disagreements,
-            "reconciliation": [
-                {
-                    "alliance": str(d.alliance),
-                    "member": str(d.member),
-                    "aspect": d.aspect,
-                    "curated": d.curated,
-                    "other": d.other,
-                    "graph": str(graph_iri(d.other_graph)),
-                    "node": str(d.node),
-                }
-                for d in state.differences
-            ],
-        },
-        "wikidata": state.wikidata,
-        "warnings": state.warnings,
-        "notes": state.notes,
-        "inputs": dict(sorted(state.inputs.items())),
-    }
-
-
-_RECON_COLUMNS = ("alliance", "member", "aspect", "curated", "other", "graph")
-
-
-def _report_md(report: dict[str, Any]) -> str:
-    lines = [
-        f"# Foedus build {report['version']}",
-        "",
-        "## Triples by graph",
-        "",
-        "| graph | triples |",
-        "|---|---|",
-    ]
-    lines += [f"| {g} | {n} |" for g, n in report["graphs"].items()]
-    lines += ["", "## Entities by class", "", "| class | entities |", "|---|---|"]
-    lines += [f"| {c} | {n} |" for c, n in report["entities"].items()]
-    lines += ["", "## Sources", ""]
-    lines += [
-        f"- {s['name']} {s['version']}: {len(s['files'])} files verified" for s in report["sources"]
-    ] or ["- none"]
-    dis = report["disagreements"]
-    lines += [
-        "",
-        "## Disagreements",
-        "",
-        f"- curated `disputed:` values: {dis['curated']}",
-        f"- curated vs imported membership dates: {len(dis['reconciliation'])}",
-        "",
-    ]
-    if dis["reconciliation"]:
-        lines += ["| alliance | member | aspect | curated | other | graph |", "|---|---|---|---|---|---|"]
-        lines += [
-            "| " + " | ".join(d[k] for k in _RECON_COLUMNS) + " |"
-            for d in dis["reconciliation"]
-        ]
-    lines += ["", "## Wikidata links of the curated core", "", "| kind | linked | total |", "|---|---|---|"]
-    lines += [f"| {k} | {v['linked']} | {v['total']} |" for k, v in report["wikidata"].items()]
-    lines += ["", "Without a Wikidata item yet (link one where it exists, with its evidence):", ""]
-    lines += [f"- {k}: <{m['iri']}> {m['label']}" for k, v in report["wikidata"].items() for m in v["missing"]]
-    lines += ["", "## Warnings", ""] + ([f"- {w}" for w in report["warnings"]] or ["- none"])
-    lines += ["", "## Notes", ""] + ([f"- {n}" for n in report["notes"]] or ["- none"])
-    return "\n".join(lines) + "\n"
 
 
 def _validate(state: BuildState, quads: list[ox.Quad], say: Callable[[str], None]) -> None:
@@ -315,6 +158,7 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     core = load_curated(curated_dir)
     state.graphs["curated"] = core.graph
     state.wikidata = wikidata_coverage(core.graph)
+    state.source_strength = source_strength(core.graph)
     state.warnings.extend(core.warnings)
     for p in core.files:
         state.inputs[f"curated/{p.relative_to(curated_dir).as_posix()}"] = _sha(p)
@@ -367,55 +211,15 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     state.graphs["description"] = describe_release(settings, version, others, state.sources, built_at, links)
     triples = {n: len(state.graphs[n]) for n in _graph_names(state)}
 
-    quads = _quads(state)
+    quads = release.to_quads(state.graphs, _graph_names(state))
     _validate(state, quads, say)
 
     say("serialising")
-    nq = sorted(set((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8").splitlines()))
-    quads = list(ox.parse("\n".join(nq) + "\n", format=ox.RdfFormat.N_QUADS))
-    union = sorted({q.triple for q in quads}, key=str)
-    entities = _entities(state)
-    report = _report(state, version, triples, entities)
-
-    releases = Path(settings.releases)
-    releases.mkdir(parents=True, exist_ok=True)
-    tmp = releases / f".tmp-{version}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
-        _write(tmp / layout.NQUADS, ("\n".join(nq) + "\n").encode("utf-8"))
-        _write(tmp / layout.TRIG, ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
-        _write(tmp / layout.TURTLE, ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-        _write(tmp / layout.JSONLD, ox.serialize(union, format=ox.RdfFormat.JSON_LD))
-        description_graph = ox.NamedNode(str(graph_iri("description")))
-        void_triples = [q.triple for q in quads if q.graph_name == description_graph]
-        _write(tmp / layout.VOID, ox.serialize(void_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-        release_json = {k: report[k] for k in ("version", "graphs", "sources", "entities")}
-        _write(tmp / layout.RELEASE_JSON, (json.dumps(release_json, indent=2, sort_keys=True) + "\n").encode())
-        _write(tmp / layout.REPORT_JSON, (json.dumps(report, indent=2, sort_keys=True) + "\n").encode())
-        _write(tmp / layout.REPORT_MD, _report_md(report).encode("utf-8"))
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        target = releases / version
-        if target.exists():
-            old = releases / f".old-{version}-{os.getpid()}"
-            os.rename(target, old)
-            os.rename(tmp, target)
-            shutil.rmtree(old)
-        else:
-            os.rename(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    link = releases / f".latest-{os.getpid()}"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    os.symlink(version, link)
-    os.replace(link, layout.latest(releases))
+    nq, quads = release.sorted_nquads(quads)
+    report = build_report(state, version, triples, entities(state.graphs, _graph_names(state)))
+    target = release.publish(Path(settings.releases), version, nq, quads, report, report_md(report))
+    for line in strength_lines(state.source_strength):
+        say(f"  {line}")
     say(
         f"release {version}: {sum(triples.values())} triples in {len(triples)} graphs, "
         f"{len(state.differences)} reconciliation disagreements, {len(state.warnings)} warnings"

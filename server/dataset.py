@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
 
+from foedus.graph import layout
 from foedus.server import errors
 from foedus.server.formats import negotiate
 from foedus.server.page_queries import run_select
@@ -21,14 +22,14 @@ bp = Blueprint("dataset", __name__)
 
 # The files of a release a visitor may download, with their media types and what each is for.
 DOWNLOADS: tuple[tuple[str, str, str], ...] = (
-    ("foedus.nq", "application/n-quads", "every named graph, N-Quads (one statement per line, graph kept)"),
-    ("foedus.trig", "application/trig", "every named graph, TriG"),
-    ("foedus.ttl", "text/turtle", "the union of all graphs, Turtle"),
-    ("foedus.jsonld", "application/ld+json", "the union of all graphs, JSON-LD"),
-    ("void.ttl", "text/turtle", "this description: VoID and DCAT"),
-    ("release.json", "application/json", "version, triples per graph, sources, entity counts"),
-    ("build-report.md", "text/markdown", "the build report: sources, checks, warnings"),
-    ("build-report.json", "application/json", "the build report, for programs"),
+    (layout.NQUADS, "application/n-quads", "every named graph, N-Quads (one statement per line, graph kept)"),
+    (layout.TRIG, "application/trig", "every named graph, TriG"),
+    (layout.TURTLE, "text/turtle", "the union of all graphs, Turtle"),
+    (layout.JSONLD, "application/ld+json", "the union of all graphs, JSON-LD"),
+    (layout.VOID, "text/turtle", "this description: VoID and DCAT"),
+    (layout.RELEASE_JSON, "application/json", "version, triples per graph, sources, entity counts"),
+    (layout.REPORT_MD, "text/markdown", "the build report: sources, checks, warnings"),
+    (layout.REPORT_JSON, "application/json", "the build report, for programs"),
 )
 _MEDIA = {name: media for name, media, _ in DOWNLOADS}
 
@@ -40,8 +41,8 @@ def release_dir() -> Path | None:
     st = state()
     if st.info is not None and st.info.source and Path(st.info.source).is_dir():
         return Path(st.info.source)
-    latest = Path(st.settings.releases) / "latest"
-    return latest if (latest / "release.json").is_file() else None
+    latest = layout.latest(Path(st.settings.releases))
+    return latest if (latest / layout.RELEASE_JSON).is_file() else None
 
 
 def _first(rows: list[dict[str, Any]], key: str) -> str:
@@ -114,9 +115,9 @@ def dataset() -> Response:
     )
     if fmt.key != HTML.key:
         folder = release_dir()
-        if folder is None or not (folder / "void.ttl").is_file() or fmt.key != "turtle":
+        if folder is None or not (folder / layout.VOID).is_file() or fmt.key != "turtle":
             raise errors.not_acceptable(["text/html", "text/turtle"], "the dataset description")
-        response = send_file(folder / "void.ttl", mimetype="text/turtle")
+        response = send_file(folder / layout.VOID, mimetype="text/turtle")
         response.headers["Content-Location"] = f"{request.script_root}/dataset.{SUFFIX['turtle']}"
     else:
         body = render_template("dataset.html", d=description(), downloads=downloads())

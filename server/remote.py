@@ -29,6 +29,7 @@ from pyoxigraph import (
 )
 
 from foedus.errors import ConfigError, FoedusError
+from foedus.graph import layout
 from foedus.queries.inline import inline_values
 from foedus.server.query_exec import ChildFailure, Dataset, Substitutions
 from foedus.settings import Settings
@@ -206,8 +207,8 @@ def _publish_update(settings: Settings, graph: str | None, triples: list[Triple]
 
 def publish_release(settings: Settings, release: Path | None) -> str:
     """Load every graph of a release (default: releases/latest) into the remote store; say what went where."""
-    release_dir = Path(release) if release is not None else Path(settings.releases) / "latest"
-    nq = release_dir / "foedus.nq"
+    release_dir = Path(release) if release is not None else layout.latest(Path(settings.releases))
+    nq = release_dir / layout.NQUADS
     if not nq.is_file():
         raise ConfigError("no foedus.nq in this release; run `foedus build` first", where=str(release_dir))
     if settings.remote_graph_store:

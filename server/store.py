@@ -11,6 +11,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from foedus.errors import ConfigError, SourceError
+from foedus.graph import layout
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def _mtime(path: Path) -> datetime:
 def load_release_store(release_dir: Path) -> tuple[Store, ReleaseInfo]:
     """Load a release's `foedus.nq` (e.g. releases/latest) into a memory store; version from release.json."""
     release_dir = Path(release_dir)
-    nq, meta_path = release_dir / "foedus.nq", release_dir / "release.json"
+    nq, meta_path = release_dir / layout.NQUADS, release_dir / layout.RELEASE_JSON
     if not nq.is_file() or not meta_path.is_file():
         raise ConfigError(
             "no release here (need foedus.nq and release.json); run `foedus build` first, "

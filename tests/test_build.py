@@ -15,6 +15,7 @@ from conftest import sources_dir
 
 from foedus.errors import SourceError, ValidationFailed
 from foedus.graph import build as build_mod
+from foedus.graph import release as release_mod
 from foedus.graph.build import build_release
 from foedus.settings import load_settings
 
@@ -113,15 +114,22 @@ def test_failed_build_keeps_previous_release(tmp_path: Path, monkeypatch: pytest
     good = build_release(_settings(tmp_path), progress=False, curated_dir=FIXTURE)
     curated = _curated_with_one_more_state(tmp_path)
 
-    def boom(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("step failed")
+    written: list[str] = []
+    write = release_mod._write
 
-    monkeypatch.setattr(build_mod, "_report_md", boom)
+    def flaky(path: Path, data: bytes | None) -> None:  # the disk fills up after two files of the new release
+        written.append(path.name)
+        if len(written) == 3:
+            raise RuntimeError("step failed")
+        write(path, data)
+
+    monkeypatch.setattr(release_mod, "_write", flaky)
     with pytest.raises(RuntimeError):
         build_release(_settings(tmp_path), progress=False, curated_dir=curated)
     releases = tmp_path / "releases"
     assert sorted(p.name for p in releases.iterdir()) == sorted([good.name, "latest"])
     assert os.readlink(releases / "latest") == good.name
+    assert len(written) == 3
 
 
 def test_corrupt_source_stops_build(tmp_path: Path) -> None:

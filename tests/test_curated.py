@@ -75,3 +75,29 @@ def test_citation_to_an_uncitable_host_is_a_warning_naming_the_place(tmp_path: P
     (root / "uncitable_hosts.csv").write_text("host,reason\nexample.org,\n")
     with pytest.raises(SourceError, match=r"uncitable_hosts\.csv:2:.*host and a reason"):
         load_curated(root)
+
+
+def test_a_dated_instrument_without_a_source_is_a_warning_naming_the_file(tmp_path: Path) -> None:
+    """FORMAT.md: an instrument's `source:` cites its dates; until the data has them all, one missing is a warning."""
+    root = tmp_path / "curated"
+    shutil.copytree(FIXTURE.parent / "curated" / "golden", root)
+    path = root / "instruments" / "golden-exercise.yaml"
+    path.write_text(path.read_text().replace("source: k                # cites the dates and the place\n", ""))
+    core = load_curated(root)
+    assert [w.split(": ", 1) for w in core.warnings] == [
+        [f"{path}:1", "the instrument's dates have no citation: add `source:` (FORMAT.md, instruments)"]
+    ]
+    path.write_text(path.read_text().replace('start: "1971"\n', ""))  # undated: nothing to cite
+    assert load_curated(root).warnings == []
+
+
+def test_an_end_before_its_start_is_an_error_but_a_coarse_end_in_the_start_year_is_not(tmp_path: Path) -> None:
+    root = tmp_path / "curated"
+    shutil.copytree(FIXTURE, root)
+    path = root / "alliances" / "mini-pact.yaml"
+    text = path.read_text()
+    path.write_text(text.replace(OLD, '{member: 220, start: "1950-06-15", end: "1950", source: src}'))
+    load_curated(root)  # ends some day in 1950: not before 15 June 1950 (graph/dates.py)
+    path.write_text(text.replace(OLD, '{member: 220, start: "1950-06-15", end: "1949", source: src}'))
+    with pytest.raises(SourceError, match=r"mini-pact\.yaml:21:.*end 1949 is before start 1950-06-15"):
+        load_curated(root)
