@@ -77,16 +77,14 @@ def test_citation_to_an_uncitable_host_is_a_warning_naming_the_place(tmp_path: P
         load_curated(root)
 
 
-def test_a_dated_instrument_without_a_source_is_a_warning_naming_the_file(tmp_path: Path) -> None:
-    """FORMAT.md: an instrument's `source:` cites its dates; until the data has them all, one missing is a warning."""
+def test_a_dated_instrument_needs_a_source_for_its_dates(tmp_path: Path) -> None:
+    """FORMAT.md: an instrument's `source:` cites its dates, so it is required once `start` or `end` is given."""
     root = tmp_path / "curated"
     shutil.copytree(FIXTURE.parent / "curated" / "golden", root)
     path = root / "instruments" / "golden-exercise.yaml"
     path.write_text(path.read_text().replace("source: k                # cites the dates and the place\n", ""))
-    core = load_curated(root)
-    assert [w.split(": ", 1) for w in core.warnings] == [
-        [f"{path}:1", "the instrument's dates have no citation: add `source:` (FORMAT.md, instruments)"]
-    ]
+    with pytest.raises(SourceError, match=r"golden-exercise\.yaml:1: no citation: add `source:`"):
+        load_curated(root)
     path.write_text(path.read_text().replace('start: "1971"\n', ""))  # undated: nothing to cite
     assert load_curated(root).warnings == []
 

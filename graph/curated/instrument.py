@@ -13,9 +13,6 @@ from foedus.graph.curated.schema import EVENT_CLASSES, INSTRUMENT_CLASSES, ROLES
 from foedus.graph.yamlsrc import LList
 from foedus.vocab import instrument_iri, mint
 
-# FORMAT.md: `source:` is required when `start` or `end` is given. A warning until every dated instrument of the
-# curated core has one (the data is being filled in), then an error: set this to True.
-DATES_NEED_SOURCE = False
 
 def load_instrument(f: CuratedFile) -> None:
     """One instruments/<slug>.yaml: the instrument, its events, participants and occurrences."""
@@ -26,13 +23,8 @@ def load_instrument(f: CuratedFile) -> None:
     f.labels(d, ins, "instrument")
     f.wikidata(d, "wikidata", ins)
     f.note(d, ins)
-    dated = d.get("start") is not None or d.get("end") is not None
-    cites = f.cite(d, required=dated and DATES_NEED_SOURCE)
-    if dated and not cites:
-        f.shared.warnings.append(
-            f"{d.where()}: the instrument's dates have no citation: add `source:` (FORMAT.md, instruments)"
-        )
-    f.add_sources(ins, cites)
+    # FORMAT.md: `source:` cites the instrument's dates and place, so it is required once a date is given.
+    f.add_sources(ins, f.cite(d, required=d.get("start") is not None or d.get("end") is not None))
     f.span(d, ins)
     recurring = f.boolean(d, "recurring", "instrument")
     if recurring is not None:
