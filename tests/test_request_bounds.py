@@ -30,23 +30,27 @@ def server() -> Iterator[str]:
 
 
 def send_chunked(base: str, path: str, content_type: str, body: bytes, piece: int = 8192) -> tuple[int, bytes]:
-    """POST `body` with Transfer-Encoding: chunked over a plain socket; the status and the response body.
+    """POST `body` with Transfer-Encoding: chunked over a plain socket; the status and the response body."""
+    host, port = base.removeprefix("http://").split(":")
+    head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: {content_type}\r\n"
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+    chunks = [b"%x\r\n%s\r\n" % (len(body[i : i + piece]), body[i : i + piece]) for i in range(0, len(body), piece)]
+    return exchange(base, [head, *chunks, b"0\r\n\r\n"])
 
-    The body is sent from a thread while the answer is read, as a client does; a server that answers early and
+
+def exchange(base: str, parts: list[bytes]) -> tuple[int, bytes]:
+    """Send `parts` over a plain socket and read the answer: its status and body.
+
+    The request is sent from a thread while the answer is read, as a client does; a server that answers early and
     closes may make the rest of the sending fail, which is no failure of the request.
     """
     host, port = base.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=30)
-    head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: {content_type}\r\n"
-            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+    sock = socket.create_connection((host, int(port)), timeout=60)
 
     def send() -> None:
         try:
-            sock.sendall(head)
-            for start in range(0, len(body), piece):
-                part = body[start : start + piece]
-                sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
-            sock.sendall(b"0\r\n\r\n")
+            for part in parts:
+                sock.sendall(part)
         except OSError:
             pass
 
@@ -112,3 +116,27 @@ def test_chunked_query_through_the_test_client() -> None:
     assert r.status_code == 413
     r = chunked_post(client, "/sparql", long_ask(LIMIT - 100), "application/sparql-query")
     assert r.status_code == 200 and r.get_json()["boolean"] is True
+
+
+def test_a_text_slow_to_read_ends_at_query_timeout_and_the_server_keeps_serving(server: str) -> None:
+    """60 kB of `a.a.a.` kept a worker tokenising for many seconds; now it is read in a child killed at the timeout."""
+    status, body = send_chunked(server, "/sparql", "application/sparql-query", b"a." * 30000)
+    assert status == 503, body[:300]
+    assert "(query_timeout)" in json.loads(body)["error"]["detail"]
+    query = b"SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+    status, body = send_chunked(server, "/sparql", "application/sparql-query", query)
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 1
+
+
+def test_a_query_string_over_max_request_bytes_is_413_naming_the_limit(server: str) -> None:
+    status, body = exchange(server, [b"GET /sparql?query=ASK%7B%7D%23" + b"x" * (2 * LIMIT) + b" HTTP/1.1\r\n"
+                                     b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n"])
+    assert status == 413 and f"limited to {LIMIT} bytes" in json.loads(body)["error"]["detail"]
+
+
+def test_a_10_mib_request_line_is_refused_by_the_http_parser_not_read_into_the_app(server: str) -> None:
+    """gunicorn's Python parser re-scanned a growing request line (10 MiB: 7 s, quadratic) before the app could
+    say 413; its C parser (gunicorn-h1c) caps the line at 1 MiB and answers 431 at once."""
+    status, _ = exchange(server, [b"GET /sparql?query=" + b"x" * (10 << 20) + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                  b"Connection: close\r\n\r\n"])
+    assert status == 431
