@@ -1,5 +1,6 @@
 """HTTP manners shared by all surfaces: CORS, ETag / Last-Modified from the release version (304s), a bounded
-request body whatever its transfer encoding, and the security headers every response carries."""
+request body whatever its transfer encoding, and the security headers every response carries (CSP, nosniff,
+no framing, Referrer-Policy)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,25 @@ import io
 from collections.abc import Callable, Iterable
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
 EXPOSED = "ETag, Last-Modified, Foedus-Results-Truncated, Retry-After"
+# On every response. Pages load only our own scripts (YASGUI, vis-*, Chart.js are served from /vendor/); styles may
+# be inline because vis-network, YASGUI and pyLODE's documentation write them; images and fonts may be data: URIs
+# (YASGUI's and vis-network's icons). No page may be framed (clickjacking) and none leaks its URL, a query in it,
+# to another site.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src {connect}; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 # Set on the WSGI environ when a chunked body went past max_request_bytes; the request is then answered 413.
 TOO_LARGE = "foedus.body_too_large"
 # How much of an over-long chunked body is read and dropped so that the client gets to read its 413 (closing the
@@ -141,9 +157,28 @@ def _refuse_too_large() -> None:
         raise too_large(int(state().settings.max_request_bytes))
 
 
+def content_security_policy(public_base_url: str | None) -> str:
+    """The CSP: our origin only, and for fetches also public_base_url's (the query page posts to the endpoint there)."""
+    connect = "'self'"
+    if public_base_url:
+        parts = urlsplit(public_base_url)
+        connect += f" {parts.scheme}://{parts.netloc}"
+    return CSP.format(connect=connect)
+
+
+def _security_headers(response: Response) -> Response:
+    from foedus.server.app import state
+
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(state().settings.public_base_url))
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 def register(app: Flask) -> None:
-    """Bound every request body, and add CORS headers to every response of the app."""
+    """Bound every request body; add CORS and the security headers to every response of the app."""
     limit = int(app.extensions["foedus"].settings.max_request_bytes)
     app.wsgi_app = BoundedBody(app.wsgi_app, limit)  # type: ignore[method-assign]
     app.before_request(_refuse_too_large)
     app.after_request(_cors)
+    app.after_request(_security_headers)

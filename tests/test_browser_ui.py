@@ -54,7 +54,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture()
 def page(browser: object, base_url: str) -> Iterator[object]:
-    """A fresh page that refuses every request leaving our server and records page errors."""
+    """A fresh page that refuses every request leaving our server and records page errors and CSP refusals."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     page.outside = []
@@ -70,9 +70,12 @@ def page(browser: object, base_url: str) -> Iterator[object]:
 
     page.route("**/*", guard)
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.csp = []  # what our Content-Security-Policy refused (Chromium says so on the console)
+    page.on("console", lambda msg: page.csp.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield page
     assert page.outside == [], f"requests left the server: {page.outside}"
     assert page.errors == [], f"JavaScript errors: {page.errors}"
+    assert page.csp == [], f"refused by the Content-Security-Policy: {page.csp}"
     context.close()
 
 
