@@ -32,12 +32,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port `foedus serve` listens on.", int),
     Setting("workers", 2, "gunicorn worker processes for `foedus serve`.", int),
     Setting("public_base_url", None, "The public URL of this server (e.g. https://foedus.example.org/); used in "
-            "the service description and links. Unset: taken from each request's Host."),
+            "the service description, the query page and links. Unset: taken from each request's Host, which a client "
+            "chooses: set it behind a proxy."),
     Setting("iri_base", "https://w3id.org/foedus/", "The canonical base of the IRIs we mint; requests for them "
             "are mapped onto this server."),
-    Setting("query_timeout", 20.0, "Seconds a SPARQL query may run before it is stopped.", float),
+    Setting("query_timeout", 20.0, "Seconds a SPARQL query (or the parsing and validation of an upload to "
+            "/validate) may run before it is stopped.", float),
     Setting("max_result_rows", 100000, "Most rows (or triples) a query may return.", int),
-    Setting("max_request_bytes", 1048576, "Largest request body accepted (queries, uploads to /validate).", int),
+    Setting("max_request_bytes", 1048576, "Largest request body accepted (queries, uploads to /validate), "
+            "chunked or not.", int),
     Setting("service_allowlist", "", "Space-separated SPARQL endpoints a query may name in SERVICE; empty = none. "
             "Example: https://query.wikidata.org/sparql"),
     Setting("update_token", None, "Bearer token that enables the /update route; unset = no update route."),

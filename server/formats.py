@@ -142,6 +142,19 @@ def negotiate(formats: tuple[Format, ...], accept: str | None, fmt_param: str | 
     return min(scored, key=lambda s: s[:3])[3]
 
 
+def prefers(media_type: str, formats: tuple[Format, ...], accept: str | None) -> bool:
+    """True when Accept ranks `media_type` above every one of `formats` (higher q, or as high and more specific).
+
+    `*/*` alone or a tie goes to the formats: only a client that asks for it first (a browser asking for text/html)
+    gets it.
+    """
+    if not accept or not accept.strip():
+        return False
+    ranges = parse_accept(accept)
+    wanted = _quality(media_type, ranges)
+    return wanted[0] > 0 and all(wanted > _quality(f.media_type, ranges) for f in formats)
+
+
 def formats_for(form: str) -> tuple[Format, ...]:
     """The format family of a query form: SPARQL results for SELECT/ASK, RDF for CONSTRUCT/DESCRIBE."""
     if form in ("SELECT", "ASK"):

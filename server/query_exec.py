@@ -439,7 +439,9 @@ def answer(
 
     st = state()
     accept = request.headers.get("Accept") if accept is None else accept
-    prepared = prepare(query, st.settings, accept, fmt_param)
+    from foedus.server.query_check import prepare_bounded
+
+    prepared = prepare_bounded(query, st.settings, accept, fmt_param)  # a long text is read in a killable child
     cacheable = request.method in ("GET", "HEAD")
     if cacheable:
         not_modified = check_not_modified(prepared.fmt.key)

@@ -1,16 +1,18 @@
 """The SPARQL 1.1 Protocol query operation at /sparql: GET, POST form-encoded, POST application/sparql-query.
 
-A GET without `query` returns the service description. Update requests are refused here (read-only), whatever
+A GET without `query` returns the service description, or the query page to a browser (Accept preferring
+text/html to every RDF syntax), as Fuseki and Oxigraph do. Update requests are refused here (read-only), whatever
 way they are sent; see update.py for the operator's token-protected route.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, make_response, request
 from werkzeug.datastructures import MultiDict
 
 from foedus.server import errors
 from foedus.server.errors import PROTOCOL
+from foedus.server.formats import RDF_FORMATS, prefers
 from foedus.server.query_exec import Dataset, answer
 
 bp = Blueprint("sparql", __name__)
@@ -57,7 +59,12 @@ def sparql() -> Response:
         if query is None:
             from foedus.server.service_description import describe
 
-            return describe()
+            page = current_app.view_functions.get("ui.query_page")
+            if page is None or "format" in args or not prefers("text/html", RDF_FORMATS, request.headers.get("Accept")):
+                return describe()
+            response = make_response(page())
+            response.vary.add("Accept")
+            return response
         return answer(query, _dataset(args), fmt_param=args.get("format"))
     ctype = request.mimetype
     if ctype == FORM:

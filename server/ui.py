@@ -13,12 +13,13 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
 from pyoxigraph import Literal, NamedNode
 
 from foedus.server import errors
 from foedus.server.page_queries import iri, run_select
 from foedus.server.resources import FO, curie, href, iri_base, labels_for
+from foedus.server.service_description import endpoint_url
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("ui", __name__)
@@ -162,9 +163,7 @@ def with_example_values(text: str, values: dict[str, str]) -> str:
 def query_page() -> str:
     """The query editor (YASGUI) on our /sparql, with our prefixes and the saved queries as examples."""
     config = {
-        "endpoint": url_for("sparql.sparql", _external=True)
-        if "sparql" in current_app.blueprints
-        else request.url_root + "sparql",
+        "endpoint": endpoint_url(),  # public_base_url when set: never a Host header's (cache poisoning)
         "prefixes": PREFIXES,
         "examples": saved_examples(),
         "query": request.args.get("query", ""),

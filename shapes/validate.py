@@ -398,13 +398,23 @@ def _speed_up_pyshacl() -> None:
     SPARQLQueryHelper.check_invalid_sparql = check_once  # type: ignore[method-assign]
 
 
+def prepare_validation() -> None:
+    """Parse the shapes and the ontology now, so that processes forked from this one inherit them (server uploads)."""
+    from pyshacl import validate  # noqa: F401 - imported once here rather than in every child
+
+    _speed_up_pyshacl()
+    shapes_graph()
+    _shape_index()
+    ontology_ntriples()
+
+
 def validate_store(store: ox.Store) -> Report:
     """Validate an oxigraph store (all named graphs together) with pySHACL; the store gains the ontology graph."""
     from pyshacl import validate
 
     _speed_up_pyshacl()
+    triples = len(store)  # what was read: the ontology added below for sh:class is not part of the data
     _add_ontology(store)
-    triples = len(store)
     _conforms, report_graph, _text = validate(
         _data_graph_class()(store), shacl_graph=shapes_graph(), inference="none", inplace=True, advanced=False,
         allow_warnings=True, allow_infos=True,
