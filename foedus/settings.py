@@ -47,6 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("remote_user", None, "User name for the remote store (HTTP digest or basic auth)."),
     Setting("remote_password", None, "Password for the remote store."),
     Setting("cors_origins", "*", "Origins allowed by CORS for browser clients."),
+    Setting("log_level", "info", "Level of Foedus's own log lines (debug, info, warning, error) in `foedus serve`; "
+            "third-party libraries log only warnings and errors."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

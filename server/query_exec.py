@@ -26,6 +26,7 @@ from typing import IO, Any, Protocol
 from flask import Response, request
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
 
+from foedus.logs import logger
 from foedus.server import errors
 from foedus.server.federation import check_services
 from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, formats_for, negotiate
@@ -136,6 +137,7 @@ def _get(solution: Any, variable: str) -> Any:
 
 
 _HEADER = struct.Struct(">Q")
+log = logger(__name__)
 
 
 @dataclass
@@ -342,6 +344,7 @@ def _exchange(backend: Backend, encoded: bytes, limits: Limits) -> list[bytes]:
         payload = _read_before(helper.replies, size, deadline) if header else header
         if header is None or payload is None:
             reset_helper()  # SIGKILL: pyoxigraph cannot be interrupted any other way
+            log.warning("query stopped after %s s: its helper was killed", limits.timeout)
             raise errors.timeout(limits.timeout)
         if not header or (size and not payload):
             reset_helper()

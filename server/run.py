@@ -12,7 +12,10 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from foedus.logs import configure, logger
 from foedus.settings import Settings
+
+log = logger(__name__)
 
 
 class FoedusServer(BaseApplication):
@@ -35,6 +38,7 @@ class FoedusServer(BaseApplication):
             "limit_request_line": 0,
             "limit_request_field_size": 0,
             "accesslog": "-",
+            "loglevel": str(self.settings.log_level).lower(),
             "control_socket_disable": True,  # several servers (tests, staging) must not share one socket
         }
         for key, value in options.items():
@@ -61,6 +65,9 @@ def serve(settings: Settings, files: list[Path]) -> None:
     """Serve until stopped; errors in the data or settings surface before any worker starts."""
     from foedus.server.ontology_docs import prepare_docs
 
+    configure(settings.log_level)
     app = build_app(settings, files)
     prepare_docs(app)  # in the master, once: every worker inherits the pages instead of building its own
+    log.info("serving %s on http://%s:%s/ with %d workers", ", ".join(map(str, files)) or "the latest release",
+             settings.host, settings.port, int(settings.workers))
     FoedusServer(settings, app).run()
