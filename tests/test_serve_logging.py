@@ -54,7 +54,7 @@ def test_serve_logs_only_our_lines_at_the_chosen_level(tmp_path: Path, level: st
     lines = _serve_and_log(tmp_path, level)
     assert _foreign(lines) == [], lines
     ours = [OURS.match(line).groups() for line in lines if OURS.match(line)]  # type: ignore[union-attr]
-    assert ("WARNING", "foedus.server.query_exec") in ours
+    assert ("WARNING", "foedus.server.query_pool") in ours
     assert (("INFO", "foedus.server.run") in ours) == (level == "info")
     assert all(name.startswith("foedus") for _, name in ours)
 
