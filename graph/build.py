@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from collections import Counter
@@ -34,6 +33,7 @@ from foedus.graph.describe import describe_release, wikidata_link_counts
 from foedus.graph.dyads import build_dyads, collect_spells
 from foedus.graph.manifest import PresentSource, verify_sources
 from foedus.graph.reconcile import Difference, reconcile
+from foedus.graph.staging import staged_release, sweep
 from foedus.ontology.codegen import core_path
 from foedus.ontology.extensions import list_extensions
 from foedus.settings import Settings
@@ -308,6 +308,8 @@ def _validate(state: BuildState, quads: list[ox.Quad], say: Callable[[str], None
 def build_release(settings: Settings, progress: bool = True, curated_dir: Path | None = None) -> Path:
     """Build a release into settings.releases/<version> and point releases/latest at it; return its path."""
     say = _printer(progress)
+    for leftover in sweep(Path(settings.releases)):
+        say(f"removed {leftover}, left by a build that did not finish")
     state = BuildState()
     curated_dir = curated_dir or Path(str(files("foedus.graph"))) / "curated"
 
@@ -378,12 +380,7 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     report = _report(state, version, triples, entities)
 
     releases = Path(settings.releases)
-    releases.mkdir(parents=True, exist_ok=True)
-    tmp = releases / f".tmp-{version}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
+    with staged_release(releases, version) as tmp:
         _write(tmp / layout.NQUADS, ("\n".join(nq) + "\n").encode("utf-8"))
         _write(tmp / layout.TRIG, ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
         _write(tmp / layout.TURTLE, ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
@@ -395,27 +392,7 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
         _write(tmp / layout.RELEASE_JSON, (json.dumps(release_json, indent=2, sort_keys=True) + "\n").encode())
         _write(tmp / layout.REPORT_JSON, (json.dumps(report, indent=2, sort_keys=True) + "\n").encode())
         _write(tmp / layout.REPORT_MD, _report_md(report).encode("utf-8"))
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        target = releases / version
-        if target.exists():
-            old = releases / f".old-{version}-{os.getpid()}"
-            os.rename(target, old)
-            os.rename(tmp, target)
-            shutil.rmtree(old)
-        else:
-            os.rename(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    link = releases / f".latest-{os.getpid()}"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    os.symlink(version, link)
-    os.replace(link, layout.latest(releases))
+    target = releases / version
     say(
         f"release {version}: {sum(triples.values())} triples in {len(triples)} graphs, "
         f"{len(state.differences)} reconciliation disagreements, {len(state.warnings)} warnings"
