@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FOEDUS_SOURCES ?= $(abspath $(wildcard ../shared/data))
 export FOEDUS_SOURCES
 
-.PHONY: serve test lint typecheck unit build docs vocab bench clean
+.PHONY: serve test lint typecheck unit build docs vocab vendor bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,6 +17,10 @@ $(VENV)/.installed: pyproject.toml
 ui-assets: package.json
 	bash .ci/system-deps serve
 	@if [ ! -d node_modules/@zazuko/yasgui ] || [ package.json -nt node_modules ]; then npm ci --no-audit --no-fund || npm install --no-audit --no-fund; fi
+
+## vendor: regenerate server/static/vendor (the front-end files the package ships) after changing package.json
+vendor: $(VENV)/.installed ui-assets
+	$(PY) -m foedus.server.vendor node_modules
 
 ## serve: build the release (once) and serve it on http://127.0.0.1:8000
 serve: $(VENV)/.installed ui-assets

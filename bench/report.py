@@ -164,6 +164,28 @@ def scale_md(s: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def load_md(d: dict[str, Any]) -> list[str]:
+    """Cheap-query latency per worker model and phase (bench/load_bench.py)."""
+    lines = ["## Fairness under load (`python -m bench.load_bench`, loopback)", "",
+             "One probe client asks `lookup-by-iri` again and again; its p50/p95 idle, with 64 clients on the mix "
+             f"({d.get('mix_queries', '?')} queries, each client from its own 127.0.1.x address), while one client "
+             "runs a runaway query (until query_timeout), and with 100 slow-header clients connected.", "",
+             "| worker model | phase | probe requests | p50 ms | p95 ms | ×idle p50 | probe failures "
+             "| others' answers |",
+             "|---|---|---:|---:|---:|---:|---|---|"]
+    for model in d.get("models", []):
+        idle = model.get("idle", {}).get("p50_ms")
+        for phase in ("idle", "mix", "runaway", "slow"):
+            f = model.get(phase, {})
+            p50 = f.get("p50_ms")
+            ratio = f"{p50 / idle:.1f}" if p50 and idle else "–"
+            failed = ", ".join(f"{k} {v}" for k, v in f.get("statuses", {}).items() if k != "200") or "–"
+            others = ", ".join(f"{k} {v}" for k, v in sorted(f.get("others", {}).items())) or "–"
+            lines.append(f"| {model['model']} | {phase} | {f.get('requests', 0)} | {_ms(p50) if p50 else '–'} | "
+                         f"{_ms(f.get('p95_ms')) if f.get('p95_ms') else '–'} | {ratio} | {failed} | {others} |")
+    return lines + [""]
+
+
 def _why(value: dict[str, Any] | None) -> str:
     if value is None:
         return "not run"
@@ -177,7 +199,7 @@ def render(results: Path = RESULTS_DIR, command: str = "make bench") -> str:
     if machine:
         lines += machine_md(machine) + [""]
     parts = (("build", build_md), ("shacl", shacl_md), ("engine", engine_md), ("http", http_md),
-             ("scale", scale_md))
+             ("scale", scale_md), ("load", load_md))
     for name, fn in parts:
         data = _load(results, name)
         if data is not None:

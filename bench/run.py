@@ -1,4 +1,5 @@
-"""`python -m bench.run [--quick] [--only build,shacl,engine,http,scale]`: run the benches, write JSON and RESULTS.md.
+"""`python -m bench.run [--quick] [--only build,shacl,engine,http,scale,load]`: run the benches, write JSON and
+RESULTS.md.
 
 Each part writes bench/results/<part>.json as soon as it finishes, and RESULTS.md is rendered from every JSON file
 present, so parts can be run (or re-run) one at a time. Everything listens and connects on 127.0.0.1 only; every
@@ -16,7 +17,7 @@ from pathlib import Path
 from bench import report
 from bench.measure import RESULTS_DIR, machine, write_json
 
-PARTS = ("build", "shacl", "engine", "http", "scale")
+PARTS = ("build", "shacl", "engine", "http", "scale", "load")
 
 
 def _log(line: str) -> None:
@@ -96,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         write_json("scale", scale.run(release, args.work / "scale", factors=factors, rdflib_factors=rdflib_factors,
                                       quick=args.quick, time_limit=args.scale_time_limit,
                                       deadline=args.scale_deadline, log=_log))
+    if "load" in parts:
+        from bench import load_bench
+
+        release = _release(args.release, built)
+        _log(f"load: cheap-query latency under load, per worker model, on {release}")
+        write_json("load", load_bench.run(release, ("sync", "gthread", "asgi"), seconds=5.0 if args.quick else 10.0,
+                                          log=_log))
     markdown = report.render(RESULTS_DIR, "make bench" if not args.quick else "python -m bench.run --quick")
     (RESULTS_DIR / "RESULTS.md").write_text(markdown, encoding="utf-8")
     _log(f"done in {time.monotonic() - started:.0f} s; results in {RESULTS_DIR}/RESULTS.md")

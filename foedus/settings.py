@@ -31,6 +31,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address `foedus serve` listens on."),
     Setting("port", 8000, "Port `foedus serve` listens on.", int),
     Setting("workers", 2, "gunicorn worker processes for `foedus serve`.", int),
+    Setting("worker_model", "asgi", "How each worker handles connections: `asgi` (an asyncio front, gunicorn's ASGI "
+            "worker, the Flask app in `threads` threads: slow clients cost no thread), `gthread` or `sync`."),
+    Setting("threads", 64, "Threads per worker that run the Flask app (worker_model asgi or gthread).", int),
+    Setting("query_helpers", 2, "Killable query helper processes per worker: queries that run at once.", int),
+    Setting("query_queue", 32, "Queries per worker that may wait for a busy helper; beyond, 503 + Retry-After.",
+            int),
+    Setting("client_query_limit", 5, "Queries one client address may have running or waiting per worker; beyond, "
+            "429 + Retry-After. 0 = no cap (e.g. behind a proxy that does not forward client addresses).", int),
     Setting("public_base_url", None, "The public URL of this server (e.g. https://foedus.example.org/); used in "
             "the service description, the query page and links. Unset: taken from each request's Host, which a client "
             "chooses: set it behind a proxy."),
@@ -50,6 +58,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("remote_user", None, "User name for the remote store (HTTP digest or basic auth)."),
     Setting("remote_password", None, "Password for the remote store."),
     Setting("cors_origins", "*", "Origins allowed by CORS for browser clients."),
+    Setting("log_level", "info", "Level of Foedus's own log lines (debug, info, warning, error) in `foedus serve`; "
+            "third-party libraries log only warnings and errors."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

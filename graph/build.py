@@ -31,6 +31,7 @@ from foedus.graph.dyads import build_dyads, collect_spells
 from foedus.graph.manifest import PresentSource, verify_sources
 from foedus.graph.reconcile import Difference, reconcile
 from foedus.graph.report import build_report, entities, report_md, strength_lines
+from foedus.graph.staging import sweep
 from foedus.ontology.codegen import core_path
 from foedus.ontology.extensions import list_extensions
 from foedus.settings import Settings
@@ -151,6 +152,8 @@ def _validate(state: BuildState, quads: list[ox.Quad], say: Callable[[str], None
 def build_release(settings: Settings, progress: bool = True, curated_dir: Path | None = None) -> Path:
     """Build a release into settings.releases/<version> and point releases/latest at it; return its path."""
     say = _printer(progress)
+    for leftover in sweep(Path(settings.releases)):
+        say(f"removed {leftover}, left by a build that did not finish")
     state = BuildState()
     curated_dir = curated_dir or Path(str(files("foedus.graph"))) / "curated"
 

@@ -1,7 +1,7 @@
 """Writing a release: named graphs to byte-stable quads, every file of the layout, published atomically.
 
-Everything is written into a temporary directory beside releases/ and renamed into place only when complete, so a
-failed or interrupted build leaves the previous release (and releases/latest) untouched.
+Everything is written into a staging directory beside releases/ and renamed into place only when complete
+(graph/staging.py), so a failed or killed build leaves the previous release (and releases/latest) untouched.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from rdflib.term import Node
 
 from foedus.errors import BuildError
 from foedus.graph import layout
+from foedus.graph.staging import staged_release
 from foedus.vocab import PREFIXES, graph_iri
 
 
@@ -108,33 +108,11 @@ def _write_files(folder: Path, nq: list[str], quads: list[ox.Quad], report: dict
 def publish(
     releases: Path, version: str, nq: list[str], quads: list[ox.Quad], report: dict[str, Any], report_md: str
 ) -> Path:
-    """Write releases/<version>/ through a fsynced temporary directory, then point releases/latest at it."""
-    releases.mkdir(parents=True, exist_ok=True)
-    tmp = releases / f".tmp-{version}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
+    """Write releases/<version>/ through a fsynced staging directory, then point releases/latest at it.
+
+    graph/staging.py holds the build lock and puts the directory in place, so a build killed at any moment leaves
+    the previous release intact and the next build removes what it left.
+    """
+    with staged_release(releases, version) as tmp:
         _write_files(tmp, nq, quads, report, report_md)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        target = releases / version
-        if target.exists():
-            old = releases / f".old-{version}-{os.getpid()}"
-            os.rename(target, old)
-            os.rename(tmp, target)
-            shutil.rmtree(old)
-        else:
-            os.rename(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    link = releases / f".latest-{os.getpid()}"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    os.symlink(version, link)
-    os.replace(link, layout.latest(releases))
-    return target
+    return releases / version

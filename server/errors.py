@@ -102,6 +102,29 @@ def timeout(seconds: float) -> ApiError:
     )
 
 
+def busy(retry_after: int) -> ApiError:
+    """503: every query helper of this worker is busy and its queue is full (or no helper came free in time)."""
+    return ApiError(
+        503,
+        "Server busy",
+        f"every query slot is taken and the queue is full; try again in {retry_after} s",
+        HTTP_SEMANTICS + "#status.503",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def too_many_queries(limit: int, retry_after: int) -> ApiError:
+    """429: this client already has client_query_limit queries running or queued."""
+    return ApiError(
+        429,
+        "Too many requests",
+        f"this client already has {limit} queries running or waiting (client_query_limit); wait for one to "
+        "finish",
+        "https://www.rfc-editor.org/rfc/rfc6585#section-4",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
 def forbidden_service(target: str) -> ApiError:
     """403: a SERVICE clause names an endpoint that is not on service_allowlist (refused before it runs)."""
     return ApiError(

@@ -1,34 +1,27 @@
 """Run one SPARQL query with the server's limits, and answer it: the function every blueprint calls.
 
-pyoxigraph cannot cancel a query and ignores signals, so queries never run in the worker itself: each worker
-forks a query helper (lazily, after gunicorn forked the worker) that shares the loaded store copy-on-write and
-answers one query at a time over a pipe, serialising the whole (capped) result before it replies. The worker
-waits at most query_timeout; then it SIGKILLs the helper (a fresh one is forked for the next query) and
-answers a JSON 503. So a runaway query really stops and frees its worker, and no byte of a 200 is sent
-before the result is complete. Keeping the helper between queries saves the fork per query (~15-30 ms).
+Queries never run in the web worker itself: they go to killable query helpers (query_pool.py), forked children
+that share the loaded store and answer one query at a time; a query past query_timeout has its helper SIGKILLed
+and gets a JSON 503. No byte of a 200 is sent before the result is complete. Admission to the helpers (a bounded
+queue, a per-client cap) is query_pool's too.
 """
 
 from __future__ import annotations
 
-import ctypes
 import io
 import json
-import os
 import re
-import select
-import signal
-import struct
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
-from flask import Response, request
+from flask import Response, has_request_context, request
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
 
 from foedus.server import errors
 from foedus.server.federation import check_services
 from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, formats_for, negotiate
+from foedus.server.query_pool import Admission, HelperPool
 from foedus.server.query_text import inspect_query
 from foedus.server.serialize import capped, write_boolean, write_solutions, write_triples
 from foedus.settings import Settings
@@ -54,15 +47,18 @@ class Dataset:
 
 @dataclass(frozen=True)
 class Limits:
-    """How long a query may run and how many rows (or triples) it may return."""
+    """How long a query may run, how many rows (or triples) it may return, and who may run how many at once."""
 
     timeout: float
     max_rows: int
+    admission: Admission = Admission()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
         """The limits the operator configured."""
-        return cls(float(settings.query_timeout), int(settings.max_result_rows))
+        admission = Admission(int(settings.query_helpers), int(settings.query_queue),
+                              int(settings.client_query_limit))
+        return cls(float(settings.query_timeout), int(settings.max_result_rows), admission)
 
 
 @dataclass
@@ -135,46 +131,8 @@ def _get(solution: Any, variable: str) -> Any:
         return None
 
 
-_HEADER = struct.Struct(">Q")
-
-
-@dataclass
-class _Helper:
-    """This worker's query helper: a forked child holding the loaded data, answering one query at a time."""
-
-    pid: int
-    requests: int
-    replies: int
-    backend: Backend
-    owner: int
-
-
-# One helper per process that runs queries (each gunicorn worker gets its own, forked lazily after the
-# worker's own fork). Process-local by design: a helper is never shared, and a timeout SIGKILLs it.
-_helper: _Helper | None = None
-# Threaded servers (the Flask dev server, some test rigs) share the helper one query at a time.
-_helper_lock = threading.Lock()
-
-
 def _format_by_key(key: str) -> Format:
     return next(f for f in (*RESULT_FORMATS, *RDF_FORMATS) if f.key == key)
-
-
-def _read_exact(fd: int, size: int) -> bytes:
-    """Read exactly `size` bytes (blocking); b"" when the other end closed first."""
-    data = bytearray()
-    while len(data) < size:
-        chunk = os.read(fd, size - len(data))
-        if not chunk:
-            return b""
-        data += chunk
-    return bytes(data)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _encode_substitutions(substitutions: Substitutions) -> dict[str, list[str | None]]:
@@ -238,116 +196,28 @@ def remote_service_failure(message: str) -> str:
     return "the remote service failed: no usable SPARQL answer came back"
 
 
-def _helper_loop(backend: Backend, requests: int, replies: int) -> None:
-    """The helper's life: read a request, answer it, until the worker closes the pipe; never returns."""
-    status = 1
-    try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        while True:
-            header = _read_exact(requests, _HEADER.size)
-            if not header:
-                status = 0
-                break
-            request_ = json.loads(_read_exact(requests, _HEADER.unpack(header)[0]))
-            meta, body = _answer_one(backend, request_)
-            encoded = json.dumps(meta).encode("utf-8")
-            _write_all(replies, _HEADER.pack(len(encoded)) + encoded + _HEADER.pack(len(body)) + body)
-    finally:
-        os._exit(status)
+# One pool of helpers per process and admission policy (tests build apps with different settings in one
+# process). After gunicorn forks a worker, the pool it inherited from the master starts afresh (query_pool).
+_pools: dict[Admission, HelperPool] = {}
+_pools_lock = threading.Lock()
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to SIGKILL this helper if its worker dies (so a runaway query cannot outlive its worker)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the helper still exits when it next reads its closed pipe
-    if os.getppid() != parent:
-        os._exit(0)
+def pool_for(limits: Limits) -> HelperPool:
+    """This process's helper pool for these limits' admission policy."""
+    return _pool(limits.admission)
 
 
-def _spawn(backend: Backend) -> _Helper:
-    """Fork a helper from this worker; it keeps only its two pipe ends (no client sockets, no listener)."""
-    to_child_r, to_child_w = os.pipe()
-    from_child_r, from_child_w = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the helper leaves through os._exit
-        _die_with_parent(parent)
-        keep = sorted((to_child_r, from_child_w))
-        os.closerange(3, keep[0])
-        os.closerange(keep[0] + 1, keep[1])
-        os.closerange(keep[1] + 1, 65536)
-        _helper_loop(backend, to_child_r, from_child_w)
-    os.close(to_child_r)
-    os.close(from_child_w)
-    return _Helper(pid, to_child_w, from_child_r, backend, os.getpid())
+def _pool(admission: Admission) -> HelperPool:
+    with _pools_lock:
+        return _pools.setdefault(admission, HelperPool(admission))
 
 
 def reset_helper() -> None:
-    """Stop this worker's helper (after a timeout, a crash, or an update that made its data stale)."""
-    global _helper
-    helper, _helper = _helper, None
-    if helper is None or helper.owner != os.getpid():
-        return
-    os.close(helper.requests)
-    os.close(helper.replies)
-    try:
-        os.kill(helper.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    os.waitpid(helper.pid, 0)
-
-
-def _helper_for(backend: Backend) -> _Helper:
-    global _helper
-    if _helper is not None and (_helper.owner != os.getpid() or _helper.backend is not backend):
-        if _helper.owner == os.getpid():
-            reset_helper()
-        _helper = None  # inherited from the parent process through fork: not ours to use
-    if _helper is None:
-        _helper = _spawn(backend)
-    return _helper
-
-
-def _read_before(fd: int, size: int, deadline: float) -> bytes | None:
-    """Read exactly `size` bytes unless the deadline passes (None) or the helper dies (b"")."""
-    data = bytearray()  # grows in place: a large answer arrives in many 1 MiB chunks
-    while len(data) < size:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            return None
-        chunk = os.read(fd, min(size - len(data), 1 << 20))
-        if not chunk:
-            return b""
-        data += chunk
-    return bytes(data)
-
-
-def _exchange(backend: Backend, encoded: bytes, limits: Limits) -> list[bytes]:
-    """Send one request to this process's helper and read its two replies (meta, body) before the deadline."""
-    helper = _helper_for(backend)
-    try:
-        _write_all(helper.requests, _HEADER.pack(len(encoded)) + encoded)
-    except BrokenPipeError:
-        reset_helper()
-        helper = _helper_for(backend)
-        _write_all(helper.requests, _HEADER.pack(len(encoded)) + encoded)
-    deadline = time.monotonic() + limits.timeout
-    parts: list[bytes] = []
-    for _ in range(2):
-        header = _read_before(helper.replies, _HEADER.size, deadline)
-        size = _HEADER.unpack(header)[0] if header else 0
-        payload = _read_before(helper.replies, size, deadline) if header else header
-        if header is None or payload is None:
-            reset_helper()  # SIGKILL: pyoxigraph cannot be interrupted any other way
-            raise errors.timeout(limits.timeout)
-        if not header or (size and not payload):
-            reset_helper()
-            raise errors.query_failed("the query helper died before it could answer")
-        parts.append(payload)
-    return parts
+    """Stop this worker's query helpers (after an update made their copy of the store stale)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+    for pool in pools:
+        pool.reset()
 
 
 def execute(
@@ -366,7 +236,7 @@ def execute(
     `federated` (the query calls an allowed SERVICE) makes an evaluation failure a 502 that names only the status
     class of the remote answer: the remote's body, address and content type never reach the client.
 
-    The helper is forked once per backend and kept: per-request values travel in the request (the dataset,
+    Helpers are forked once per backend and kept: per-request values travel in the request (the dataset,
     `substitutions`), never in a backend of their own, which would cost a fresh helper per query.
     """
     request_ = {
@@ -380,8 +250,8 @@ def execute(
         "federated": federated,
     }
     encoded = json.dumps(request_).encode("utf-8")
-    with _helper_lock:
-        parts = _exchange(backend, encoded, limits)
+    client = request.remote_addr if has_request_context() else None
+    parts = _pool(limits.admission).run(backend, _answer_one, encoded, limits.timeout, client)
     meta: dict[str, Any] = json.loads(parts[0])
     if "error" in meta:
         raise _child_error(meta)

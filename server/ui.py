@@ -1,8 +1,9 @@
 """The web UI: home page, the YASGUI query page, membership timelines, the alliance network of a year.
 
-Front-end packages come from npm (package.json) and are served by us from node_modules under /vendor/, never
-from a CDN. The pictures read small JSON routes here (/timeline/data.json, /network/data.json) that run SPARQL
-through the endpoint's executor, so they obey the same timeouts and work against a remote store too.
+Front-end packages come from npm (package.json); the package ships a copy of the files the pages need
+(vendor.py) and serves it under /vendor/, never from a CDN. The pictures read small JSON routes here
+(/timeline/data.json, /network/data.json) that run SPARQL through the endpoint's executor, so they obey the same
+timeouts and work against a remote store too.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
@@ -20,19 +20,10 @@ from foedus.server import errors
 from foedus.server.page_queries import iri, run_select
 from foedus.server.resources import FO, curie, href, iri_base, labels_for
 from foedus.server.service_description import endpoint_url
+from foedus.server.vendor import VENDOR, vendor_dir
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("ui", __name__)
-
-# Files served from node_modules: URL name -> path inside node_modules. Nothing else there is reachable.
-VENDOR: dict[str, str] = {
-    "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
-    "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
-    "vis-timeline-graph2d.min.js": "vis-timeline/standalone/umd/vis-timeline-graph2d.min.js",
-    "vis-timeline-graph2d.min.css": "vis-timeline/styles/vis-timeline-graph2d.min.css",
-    "vis-network.min.js": "vis-network/standalone/umd/vis-network.min.js",
-    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
-}
 
 # Obligation types from strongest to weakest: an edge of the network takes the strongest its alliances share.
 OBLIGATION_TYPES: tuple[tuple[str, str, str], ...] = (
@@ -47,23 +38,12 @@ _YEAR = re.compile(r"^-?\d{1,4}$")
 XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
-def node_modules() -> Path:
-    """Where `npm ci` put the front-end packages: node_modules beside pyproject.toml, else in the cwd."""
-    here = Path(__file__).resolve().parent.parent / "node_modules"
-    return here if here.is_dir() else Path.cwd() / "node_modules"
-
-
 @bp.route("/vendor/<name>", methods=["GET"])
 def vendor(name: str) -> Response:
-    """One front-end file from node_modules (a fixed list), cached for a day."""
-    rel = VENDOR.get(name)
-    if rel is None:
+    """One front-end file from the package's vendor/ copy (a fixed list, see vendor.py), cached for a day."""
+    if name not in VENDOR:
         raise errors.not_found(f"no front-end file {name!r}; known: {', '.join(sorted(VENDOR))}")
-    path = node_modules() / rel
-    if not path.is_file():
-        raise errors.not_found(f"{rel} is not installed; run `npm ci` (make ui-assets)")
-    response = send_file(path, max_age=86400)
-    return response
+    return send_file(vendor_dir() / name, max_age=86400)
 
 
 # ----------------------------------------------------------------------------------------------------------

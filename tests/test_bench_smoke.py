@@ -76,3 +76,18 @@ def test_engine_bench_runs_in_its_fork_and_reports(tmp_path: Path) -> None:
     write_json("engine", result, tmp_path)
     text = report.render(tmp_path)
     assert "| lookup-by-iri | mix |" in text and "| describe | mix |" in text
+
+
+def test_load_report_has_a_row_per_model_and_phase_with_its_ratio_to_idle() -> None:
+    """The fairness table: one row per worker model and phase, p50 against idle, failures and others' answers."""
+    phases = {"idle": {"requests": 10, "statuses": {"200": 10}, "p50_ms": 2.0, "p95_ms": 4.0},
+              "mix": {"requests": 3, "statuses": {"200": 2, "TimeoutError": 1}, "p50_ms": 300.0, "p95_ms": 900.0,
+                      "others": {"200": 50, "503": 7}},
+              "runaway": {"requests": 9, "statuses": {"200": 9}, "p50_ms": 3.0, "p95_ms": 5.0, "others": {"503": 1}},
+              "slow": {"requests": 1, "statuses": {"TimeoutError": 1}, "others": {}}}
+    lines = report.load_md({"mix_queries": 8, "models": [{"model": "asgi", **phases}]})
+    rows = [line for line in lines if line.startswith("| asgi |")]
+    assert len(rows) == 4
+    assert "| 150.0 |" in rows[1] and "TimeoutError 1" in rows[1] and "503 7" in rows[1]
+    assert "| 1.5 |" in rows[2]
+    assert rows[3].count("–") >= 3

@@ -1,4 +1,4 @@
-"""The web UI without a browser: pages render, assets come from our node_modules, picture data is right."""
+"""The web UI without a browser: pages render, assets come from our package, picture data is right."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 from pyoxigraph import RdfFormat, parse
 
 from foedus.server.app import create_app
-from foedus.server.ui import VENDOR, with_example_values
+from foedus.server.ui import with_example_values
+from foedus.server.vendor import VENDOR
 from foedus.settings import load_settings
 
 PAGES = ("/", "/query", "/timeline", "/timeline?of=state/365", "/network?year=1914", "/dataset",
@@ -39,8 +40,8 @@ def test_pages_render_with_no_third_party_assets(client: FlaskClient, path: str)
 
 
 @pytest.mark.parametrize("name", sorted(VENDOR))
-def test_vendor_files_are_served_from_node_modules(client: FlaskClient, name: str) -> None:
-    """YASGUI, vis-timeline, vis-network and Chart.js are installed by npm and served by us."""
+def test_vendor_files_are_served_from_the_package(client: FlaskClient, name: str) -> None:
+    """YASGUI, vis-timeline, vis-network and Chart.js are shipped in the package and served by us."""
     with client.get(f"/vendor/{name}") as response:
         assert response.status_code == 200
         assert len(response.data) > 1000
@@ -48,8 +49,9 @@ def test_vendor_files_are_served_from_node_modules(client: FlaskClient, name: st
 
 
 def test_vendor_route_serves_only_its_list(client: FlaskClient) -> None:
-    """Nothing else under node_modules is reachable."""
+    """Nothing else (the notice, licences, anything outside) is reachable through /vendor/."""
     assert client.get("/vendor/package.json").status_code == 404
+    assert client.get("/vendor/NOTICE.md").status_code == 404
     assert client.get("/vendor/..%2Fpackage.json").status_code == 404
 
 
