@@ -164,9 +164,23 @@ def serve(files: tuple[Path, ...], host: str | None, port: int | None, workers: 
 @click.option("--list", "list_only", is_flag=True, help="List the saved queries and their parameters.")
 def query(name: str, params: tuple[str, ...], fmt: str, list_only: bool) -> None:
     """Run a saved query (queries/NAME.rq) against the latest release; `foedus query list` lists them."""
-    from foedus.queries.run import run_saved_query_cli
-
     click.echo(run_saved_query_cli(_settings(), name, list(params), fmt, list_only=list_only or name == "list"))
+
+
+def run_saved_query_cli(settings: Settings, name: str, params: list[str], fmt: str, list_only: bool = False) -> str:
+    """What `foedus query NAME --param k=v --format F` prints: the saved query's result on releases/latest."""
+    from foedus.queries.catalog import load_catalog
+    from foedus.queries.run import describe_catalog, find, parse_params, render, run_saved
+    from foedus.server.store import load_release_store
+
+    catalog = load_catalog()
+    if list_only:
+        return describe_catalog(catalog)
+    saved = find(catalog, name)
+    given = parse_params(params)
+    saved.bind(given)  # refuse bad values before paying for the store load
+    store, _info = load_release_store(Path(settings.releases) / "latest")
+    return render(run_saved(store, saved, given), fmt)
 
 
 @cli.command()

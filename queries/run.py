@@ -14,8 +14,9 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
 
 from foedus.errors import FoedusError
-from foedus.queries.catalog import Catalog, ParamError, SavedQuery, is_instance, load_catalog
-from foedus.settings import Settings
+from foedus.queries.catalog import Catalog, ParamError, SavedQuery, is_instance
+from foedus.sparql.formats import RESULT_FORMATS
+from foedus.sparql.results import write_solutions
 from foedus.vocab import PREFIXES
 
 Term = NamedNode | BlankNode | Literal | Triple
@@ -113,9 +114,6 @@ def render_table(variables: list[str], rows: list[list[Term | None]]) -> str:
 
 def render(result: Any, fmt: str) -> str:
     """The result as text: `table` for people, `csv` (SPARQL 1.1 CSV) or `json` (SPARQL 1.1 JSON results)."""
-    from foedus.server.formats import RESULT_FORMATS
-    from foedus.server.serialize import write_solutions
-
     variables, rows = rows_of(result)
     if fmt == "table":
         return render_table(variables, rows)
@@ -152,20 +150,3 @@ def parse_params(params: list[str]) -> dict[str, str]:
             raise ParamError(key, "given twice")
         given[key] = value
     return given
-
-
-def run_saved_query_cli(settings: Settings, name: str, params: list[str], fmt: str,
-                        list_only: bool = False) -> str:
-    """What `foedus query NAME --param k=v --format F` prints: the saved query's result on releases/latest."""
-    from pathlib import Path
-
-    from foedus.server.store import load_release_store
-
-    catalog = load_catalog()
-    if list_only:
-        return describe_catalog(catalog)
-    saved = find(catalog, name)
-    given = parse_params(params)
-    saved.bind(given)  # refuse bad values before paying for the store load
-    store, _info = load_release_store(Path(settings.releases) / "latest")
-    return render(run_saved(store, saved, given), fmt)

@@ -1,404 +1,35 @@
-"""Run one SPARQL query with the server's limits, and answer it: the function every blueprint calls.
+"""Check a SPARQL query and answer it in the current request: the path /sparql and /api/<name> share.
 
-pyoxigraph cannot cancel a query and ignores signals, so queries never run in the worker itself: each worker
-forks a query helper (lazily, after gunicorn forked the worker) that shares the loaded store copy-on-write and
-answers one query at a time over a pipe, serialising the whole (capped) result before it replies. The worker
-waits at most query_timeout; then it SIGKILLs the helper (a fresh one is forked for the next query) and
-answers a JSON 503. So a runaway query really stops and frees its worker, and no byte of a 200 is sent
-before the result is complete. Keeping the helper between queries saves the fork per query (~15-30 ms).
+`prepare` refuses what must never run (updates, SERVICE off the allow-list, judged with the endpoint's IRI as
+base) and negotiates the format; `answer` runs the query through the backend with the limits and returns the
+response through the one conditional-answer path (http.conditional: 304, ETag, Last-Modified, Vary).
 """
 
 from __future__ import annotations
 
-import ctypes
-import io
-import json
-import os
-import re
-import select
-import signal
-import struct
-import threading
-import time
-from dataclasses import dataclass, field
-from typing import IO, Any, Protocol
+from dataclasses import dataclass
 
 from flask import Response, request
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
 
 from foedus.server import errors
+from foedus.server.backend import Dataset, Query, Substitutions
+from foedus.server.context import state
 from foedus.server.federation import check_services
-from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, Format, formats_for, negotiate
-from foedus.server.query_text import inspect_query
-from foedus.server.serialize import capped, write_boolean, write_solutions, write_triples
+from foedus.server.http import conditional
 from foedus.settings import Settings
+from foedus.sparql.formats import Format, formats_for, negotiate
+from foedus.sparql.lexer import inspect_query
 
 TRUNCATED_HEADER = "Foedus-Results-Truncated"
-_POSITION = re.compile(r"error at (\d+):(\d+)")
-# Bindings of variables to terms (a saved query's typed parameters), evaluated as SEP-0007 substitutions.
-Substitutions = dict[Variable, NamedNode | BlankNode | Literal | Triple]
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """The protocol's RDF dataset (default-graph-uri, named-graph-uri); both empty = the server's default."""
+def endpoint_url() -> str:
+    """The public IRI of the query endpoint (public_base_url + sparql, else this request's root + sparql).
 
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-
-    @property
-    def given(self) -> bool:
-        """True when the request names its own dataset, which overrides FROM / FROM NAMED in the query."""
-        return bool(self.default_graphs or self.named_graphs)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How long a query may run and how many rows (or triples) it may return."""
-
-    timeout: float
-    max_rows: int
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Limits:
-        """The limits the operator configured."""
-        return cls(float(settings.query_timeout), int(settings.max_result_rows))
-
-
-@dataclass
-class Outcome:
-    """A finished result: serialised body, format, row count, and whether it was cut at max_rows."""
-
-    body: bytes
-    fmt: Format
-    rows: int
-    truncated: bool
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-class Backend(Protocol):
-    """Where queries are answered: the embedded store or a remote SPARQL 1.1 endpoint."""
-
-    def run(self, query: str, form: str, dataset: Dataset, substitutions: Substitutions | None = None) -> Any:
-        """Evaluate a query: a bool (ASK), QuerySolutions-like rows (SELECT) or an iterable of Triples."""
-        ...
-
-
-class EmbeddedBackend:
-    """The pyoxigraph store loaded at start-up; its default graph is the merge of all graphs (store.py)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def run(self, query: str, form: str, dataset: Dataset, substitutions: Substitutions | None = None) -> Any:
-        """Evaluate with pyoxigraph; a protocol dataset replaces the merged default graph and FROM clauses."""
-        if not dataset.given:
-            return self.store.query(query, substitutions=substitutions)
-        return self.store.query(
-            query,
-            default_graph=[NamedNode(g) for g in dataset.default_graphs] or [],
-            named_graphs=[NamedNode(g) for g in dataset.named_graphs],
-            substitutions=substitutions,
-        )
-
-
-class ChildFailure(Exception):
-    """A query failed inside the child: carries the error to render in the parent."""
-
-    def __init__(self, kind: str, message: str, status: int = 500) -> None:
-        super().__init__(message)
-        self.kind, self.message, self.status = kind, message, status
-
-
-def _write_result(result: Any, form: str, fmt: Format, max_rows: int, out: IO[bytes]) -> dict[str, Any]:
-    """Serialise a result into `out`; return its row count and truncation flag."""
-    if isinstance(result, bool | QueryBoolean):
-        write_boolean(out, fmt, bool(result))
-        return {"rows": 1, "truncated": False}
-    if form == "SELECT" or isinstance(result, QuerySolutions):
-        variables = [v.value for v in result.variables]
-        solutions, truncated = capped(result, max_rows)
-        rows = [[_get(s, v) for v in variables] for s in solutions]
-        write_solutions(out, fmt, variables, rows)
-        return {"rows": len(rows), "truncated": truncated}
-    triples, truncated = capped(
-        (t if isinstance(t, Triple) else Triple(t.subject, t.predicate, t.object) for t in result), max_rows
-    )
-    write_triples(out, fmt, triples)
-    return {"rows": len(triples), "truncated": truncated}
-
-
-def _get(solution: Any, variable: str) -> Any:
-    try:
-        return solution[variable]
-    except KeyError:
-        return None
-
-
-_HEADER = struct.Struct(">Q")
-
-
-@dataclass
-class _Helper:
-    """This worker's query helper: a forked child holding the loaded data, answering one query at a time."""
-
-    pid: int
-    requests: int
-    replies: int
-    backend: Backend
-    owner: int
-
-
-# One helper per process that runs queries (each gunicorn worker gets its own, forked lazily after the
-# worker's own fork). Process-local by design: a helper is never shared, and a timeout SIGKILLs it.
-_helper: _Helper | None = None
-# Threaded servers (the Flask dev server, some test rigs) share the helper one query at a time.
-_helper_lock = threading.Lock()
-
-
-def _format_by_key(key: str) -> Format:
-    return next(f for f in (*RESULT_FORMATS, *RDF_FORMATS) if f.key == key)
-
-
-def _read_exact(fd: int, size: int) -> bytes:
-    """Read exactly `size` bytes (blocking); b"" when the other end closed first."""
-    data = bytearray()
-    while len(data) < size:
-        chunk = os.read(fd, size - len(data))
-        if not chunk:
-            return b""
-        data += chunk
-    return bytes(data)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _encode_substitutions(substitutions: Substitutions) -> dict[str, list[str | None]]:
-    """Substitutions as JSON for the pipe: an IRI as [iri], a literal as [value, datatype, language]."""
-    encoded: dict[str, list[str | None]] = {}
-    for var, term in substitutions.items():
-        if isinstance(term, NamedNode):
-            encoded[var.value] = [term.value]
-        elif isinstance(term, Literal):
-            encoded[var.value] = [term.value, term.datatype.value, term.language]
-        else:
-            raise TypeError(f"?{var.value}: only IRIs and literals can be bound for the query helper")
-    return encoded
-
-
-def _decode_substitutions(encoded: dict[str, list[Any]]) -> Substitutions:
-    """The terms _encode_substitutions wrote, back as pyoxigraph terms."""
-    out: Substitutions = {}
-    for name, parts in encoded.items():
-        if len(parts) == 1:
-            out[Variable(name)] = NamedNode(parts[0])
-        elif parts[2]:
-            out[Variable(name)] = Literal(parts[0], language=parts[2])
-        else:
-            out[Variable(name)] = Literal(parts[0], datatype=NamedNode(parts[1]))
-    return out
-
-
-def _answer_one(backend: Backend, request_: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    """Run one query inside the helper; the result serialised, or the error to report."""
-    fmt = _format_by_key(request_["fmt"])
-    dataset = Dataset(tuple(request_["default"]), tuple(request_["named"]))
-    substitutions = _decode_substitutions(request_["subs"]) or None
-    out = io.BytesIO()
-    try:
-        result = backend.run(request_["query"], request_["form"], dataset, substitutions)
-        meta = _write_result(result, request_["form"], fmt, int(request_["max_rows"]), out)
-    except SyntaxError as exc:
-        return {"error": "syntax", "message": str(exc)}, b""
-    except ChildFailure as exc:
-        return {"error": exc.kind, "message": exc.message, "status": exc.status}, b""
-    except (OSError, RuntimeError, ValueError, TypeError) as exc:
-        if request_.get("federated"):
-            return {"error": "service", "message": remote_service_failure(str(exc)), "status": 502}, b""
-        return {"error": "evaluation", "message": f"{type(exc).__name__}: {exc}"}, b""
-    return meta, out.getvalue()
-
-
-_REMOTE_STATUS = re.compile(r"\bError ([1-5])\d\d\b")
-
-
-def remote_service_failure(message: str) -> str:
-    """What a client learns of a failed SERVICE call: that it failed, and the class of the HTTP status if any.
-
-    The engine's message carries the remote's body, its address and content type (an oracle for probing
-    internal services); none of that is repeated.
+    It is also the base IRI of every query sent to it, so `<s>` in a query means `<…/s>` next to the endpoint.
     """
-    status = _REMOTE_STATUS.search(message)
-    if status:
-        return f"the remote service failed: it answered with an HTTP {status.group(1)}xx status"
-    return "the remote service failed: no usable SPARQL answer came back"
-
-
-def _helper_loop(backend: Backend, requests: int, replies: int) -> None:
-    """The helper's life: read a request, answer it, until the worker closes the pipe; never returns."""
-    status = 1
-    try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        while True:
-            header = _read_exact(requests, _HEADER.size)
-            if not header:
-                status = 0
-                break
-            request_ = json.loads(_read_exact(requests, _HEADER.unpack(header)[0]))
-            meta, body = _answer_one(backend, request_)
-            encoded = json.dumps(meta).encode("utf-8")
-            _write_all(replies, _HEADER.pack(len(encoded)) + encoded + _HEADER.pack(len(body)) + body)
-    finally:
-        os._exit(status)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to SIGKILL this helper if its worker dies (so a runaway query cannot outlive its worker)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the helper still exits when it next reads its closed pipe
-    if os.getppid() != parent:
-        os._exit(0)
-
-
-def _spawn(backend: Backend) -> _Helper:
-    """Fork a helper from this worker; it keeps only its two pipe ends (no client sockets, no listener)."""
-    to_child_r, to_child_w = os.pipe()
-    from_child_r, from_child_w = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the helper leaves through os._exit
-        _die_with_parent(parent)
-        keep = sorted((to_child_r, from_child_w))
-        os.closerange(3, keep[0])
-        os.closerange(keep[0] + 1, keep[1])
-        os.closerange(keep[1] + 1, 65536)
-        _helper_loop(backend, to_child_r, from_child_w)
-    os.close(to_child_r)
-    os.close(from_child_w)
-    return _Helper(pid, to_child_w, from_child_r, backend, os.getpid())
-
-
-def reset_helper() -> None:
-    """Stop this worker's helper (after a timeout, a crash, or an update that made its data stale)."""
-    global _helper
-    helper, _helper = _helper, None
-    if helper is None or helper.owner != os.getpid():
-        return
-    os.close(helper.requests)
-    os.close(helper.replies)
-    try:
-        os.kill(helper.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    os.waitpid(helper.pid, 0)
-
-
-def _helper_for(backend: Backend) -> _Helper:
-    global _helper
-    if _helper is not None and (_helper.owner != os.getpid() or _helper.backend is not backend):
-        if _helper.owner == os.getpid():
-            reset_helper()
-        _helper = None  # inherited from the parent process through fork: not ours to use
-    if _helper is None:
-        _helper = _spawn(backend)
-    return _helper
-
-
-def _read_before(fd: int, size: int, deadline: float) -> bytes | None:
-    """Read exactly `size` bytes unless the deadline passes (None) or the helper dies (b"")."""
-    data = bytearray()  # grows in place: a large answer arrives in many 1 MiB chunks
-    while len(data) < size:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            return None
-        chunk = os.read(fd, min(size - len(data), 1 << 20))
-        if not chunk:
-            return b""
-        data += chunk
-    return bytes(data)
-
-
-def _exchange(backend: Backend, encoded: bytes, limits: Limits) -> list[bytes]:
-    """Send one request to this process's helper and read its two replies (meta, body) before the deadline."""
-    helper = _helper_for(backend)
-    try:
-        _write_all(helper.requests, _HEADER.pack(len(encoded)) + encoded)
-    except BrokenPipeError:
-        reset_helper()
-        helper = _helper_for(backend)
-        _write_all(helper.requests, _HEADER.pack(len(encoded)) + encoded)
-    deadline = time.monotonic() + limits.timeout
-    parts: list[bytes] = []
-    for _ in range(2):
-        header = _read_before(helper.replies, _HEADER.size, deadline)
-        size = _HEADER.unpack(header)[0] if header else 0
-        payload = _read_before(helper.replies, size, deadline) if header else header
-        if header is None or payload is None:
-            reset_helper()  # SIGKILL: pyoxigraph cannot be interrupted any other way
-            raise errors.timeout(limits.timeout)
-        if not header or (size and not payload):
-            reset_helper()
-            raise errors.query_failed("the query helper died before it could answer")
-        parts.append(payload)
-    return parts
-
-
-def execute(
-    backend: Backend,
-    query: str,
-    form: str,
-    fmt: Format,
-    dataset: Dataset,
-    limits: Limits,
-    substitutions: Substitutions | None = None,
-    *,
-    federated: bool = False,
-) -> Outcome:
-    """Run a query in the killable helper with the timeout and row cap; ApiError (400, 5xx) when it fails.
-
-    `federated` (the query calls an allowed SERVICE) makes an evaluation failure a 502 that names only the status
-    class of the remote answer: the remote's body, address and content type never reach the client.
-
-    The helper is forked once per backend and kept: per-request values travel in the request (the dataset,
-    `substitutions`), never in a backend of their own, which would cost a fresh helper per query.
-    """
-    request_ = {
-        "query": query,
-        "form": form,
-        "fmt": fmt.key,
-        "default": list(dataset.default_graphs),
-        "named": list(dataset.named_graphs),
-        "subs": _encode_substitutions(substitutions or {}),
-        "max_rows": limits.max_rows,
-        "federated": federated,
-    }
-    encoded = json.dumps(request_).encode("utf-8")
-    with _helper_lock:
-        parts = _exchange(backend, encoded, limits)
-    meta: dict[str, Any] = json.loads(parts[0])
-    if "error" in meta:
-        raise _child_error(meta)
-    return Outcome(parts[1], fmt, int(meta["rows"]), bool(meta["truncated"]))
-
-
-def _child_error(meta: dict[str, Any]) -> errors.ApiError:
-    message = str(meta.get("message", ""))
-    if meta["error"] == "syntax":
-        where = _POSITION.search(message)
-        detail = f"malformed query: {message}"
-        if where:
-            detail += f" (line {where.group(1)}, column {where.group(2)})"
-        return errors.bad_request(detail, "https://www.w3.org/TR/sparql11-query/#grammar")
-    if meta["error"] == "remote" and int(meta.get("status", 502)) == 400:
-        return errors.bad_request(f"the remote store refused the query: {message}")
-    return errors.query_failed(message, int(meta.get("status", 500)))
+    base = state().settings.public_base_url or request.url_root
+    return base.rstrip("/") + "/sparql"
 
 
 @dataclass(frozen=True)
@@ -409,20 +40,21 @@ class Prepared:
     form: str
     fmt: Format
     services: tuple[str, ...] = ()
+    base_iri: str | None = None
 
 
-def prepare(query: str, settings: Settings, accept: str | None, fmt_param: str | None) -> Prepared:
+def prepare(
+    query: str, settings: Settings, accept: str | None, fmt_param: str | None, base_iri: str | None = None
+) -> Prepared:
     """Check a query before it runs: refuse updates and SERVICE off the allow-list, pick the format."""
-    facts = inspect_query(query)
+    facts = inspect_query(query, base_iri or "")
     if facts.is_update:
         raise errors.read_only()
-    services = tuple(check_services(query, facts, set(str(settings.service_allowlist or "").split())))
-    if facts.form is None:
-        # Not a recognisable query: let the parser say where it goes wrong (400 with its position).
-        fmt = negotiate(formats_for("SELECT"), accept, fmt_param, "query results")
-        return Prepared(query, "SELECT", fmt, services)
-    what = "query results" if facts.form in ("SELECT", "ASK") else "an RDF graph"
-    return Prepared(query, facts.form, negotiate(formats_for(facts.form), accept, fmt_param, what), services)
+    allowed = set(str(settings.service_allowlist or "").split())
+    services = tuple(check_services(query, facts, allowed, base_iri))
+    form = facts.form or "SELECT"  # not a recognisable query: the parser will say where it goes wrong (400)
+    what = "query results" if form in ("SELECT", "ASK") else "an RDF graph"
+    return Prepared(query, form, negotiate(formats_for(form), accept, fmt_param, what), services, base_iri)
 
 
 def answer(
@@ -434,31 +66,26 @@ def answer(
     substitutions: Substitutions | None = None,
 ) -> Response:
     """Answer a query in the current request with the app's backend, limits, negotiation and HTTP caching."""
-    from foedus.server.app import state
-    from foedus.server.http import check_not_modified, set_validators
-
     st = state()
     accept = request.headers.get("Accept") if accept is None else accept
-    prepared = prepare(query, st.settings, accept, fmt_param)
-    cacheable = request.method in ("GET", "HEAD")
-    if cacheable:
-        not_modified = check_not_modified(prepared.fmt.key)
-        if not_modified is not None:
-            return not_modified
-    outcome = execute(
-        st.backend,
-        prepared.query,
-        prepared.form,
-        prepared.fmt,
-        dataset or Dataset(),
-        Limits.from_settings(st.settings),
-        substitutions,
-        federated=bool(prepared.services),
-    )
-    response = Response(outcome.body, 200, content_type=outcome.fmt.content_type)
-    response.headers["Vary"] = "Accept"
-    if outcome.truncated:
-        response.headers[TRUNCATED_HEADER] = f"max_result_rows={st.settings.max_result_rows}"
-    if cacheable:
-        set_validators(response, prepared.fmt.key)
-    return response
+    prepared = prepare(query, st.settings, accept, fmt_param, endpoint_url())
+
+    def run() -> Response:
+        outcome = st.backend.answer(
+            Query(
+                prepared.query,
+                prepared.form,
+                dataset or Dataset(),
+                substitutions or {},
+                prepared.base_iri,
+                federated=bool(prepared.services),
+            ),
+            prepared.fmt,
+            st.limits,
+        )
+        response = Response(outcome.body, 200, content_type=outcome.fmt.content_type)
+        if outcome.truncated:
+            response.headers[TRUNCATED_HEADER] = f"max_result_rows={st.settings.max_result_rows}"
+        return response
+
+    return conditional(prepared.fmt.key, run)

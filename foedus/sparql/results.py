@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple, serialize
 
-from foedus.server.formats import Format
+from foedus.sparql.formats import Format
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
