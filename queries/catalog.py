@@ -17,7 +17,7 @@ from importlib.abc import Traversable
 from importlib.resources import files
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Store, Variable
+from pyoxigraph import NamedNode, Variable
 
 from foedus.errors import QueryFileError, location
 from foedus.queries.params import IRI, REGISTRY, Param, ParamError, Term
@@ -352,8 +352,3 @@ def instance_ask(value: NamedNode, cls: str) -> str:
     """
     types = " ".join(str(NamedNode(c)) for c in sorted(subclasses(cls)))
     return f"ASK {{ VALUES ?type {{ {types} }} {value} a ?type }}"
-
-
-def is_instance(store: Store, value: NamedNode, cls: str) -> bool:
-    """True when `value` has rdf:type `cls` or a subclass of it in the store's (merged) default graph."""
-    return bool(store.query(instance_ask(value, cls)))

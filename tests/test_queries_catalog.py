@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_saved
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from foedus.errors import QueryFileError
 from foedus.queries.catalog import ParamError, load_catalog, parse_query_file
 from foedus.queries.params import Param
-from foedus.queries.run import render, run_saved
+from foedus.queries.run import render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
