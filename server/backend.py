@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any, Protocol
+from typing import Protocol
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Triple, Variable
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple, Variable
 
 from foedus.sparql.formats import Format
-from foedus.sparql.results import capped, write_boolean, write_solutions, write_triples
 
 # Bindings of variables to terms (typed parameters), evaluated as SEP-0007 substitutions.
 Term = NamedNode | BlankNode | Literal | Triple
@@ -120,31 +119,6 @@ class Backend(Protocol):
     def info(self) -> DataInfo | None:
         """What is known of the data now (None when nothing is: then no ETag is sent)."""
         ...
-
-
-def write_result(result: Any, form: str, fmt: Format, max_rows: int, out: IO[bytes]) -> tuple[int, bool]:
-    """Serialise an engine result into `out` in `fmt`, cut at max_rows; return the row count and the cut flag."""
-    if isinstance(result, bool | QueryBoolean):
-        write_boolean(out, fmt, bool(result))
-        return 1, False
-    if form == "SELECT" or isinstance(result, QuerySolutions):
-        variables = [v.value for v in result.variables]
-        solutions, truncated = capped(result, max_rows)
-        rows = [[_get(s, v) for v in variables] for s in solutions]
-        write_solutions(out, fmt, variables, rows)
-        return len(rows), truncated
-    triples, truncated = capped(
-        (t if isinstance(t, Triple) else Triple(t.subject, t.predicate, t.object) for t in result), max_rows
-    )
-    write_triples(out, fmt, triples)
-    return len(triples), truncated
-
-
-def _get(solution: Any, variable: str) -> Any:
-    try:
-        return solution[variable]
-    except KeyError:
-        return None
 
 
 def rows_of(solutions: QuerySolutions) -> list[Row]:

@@ -32,11 +32,12 @@ from pyoxigraph import (
 
 from foedus.errors import ApiError
 from foedus.server import errors
-from foedus.server.backend import DataInfo, Limits, Outcome, Query, Row, Substitutions, rows_of, write_result
+from foedus.server.backend import DataInfo, Limits, Outcome, Query, Row, Substitutions, rows_of
 from foedus.server.errors import PROTOCOL
 from foedus.server.helper import QueryHelper
 from foedus.server.store import count_graphs, merge_into_default_graph
 from foedus.sparql.formats import RDF_FORMATS, RESULT_FORMATS, Format
+from foedus.sparql.results import write_result
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _REMOTE_STATUS = re.compile(r"\bError ([1-5])\d\d\b")

@@ -38,10 +38,10 @@ from pyoxigraph import (
 from foedus.errors import ApiError, ConfigError, FoedusError
 from foedus.queries.inline import inline_values
 from foedus.server import errors
-from foedus.server.backend import DataInfo, Limits, Outcome, Query, Row, rows_of, write_result
+from foedus.server.backend import DataInfo, Limits, Outcome, Query, Row, rows_of
 from foedus.settings import Settings
 from foedus.sparql.formats import Format
-from foedus.sparql.results import capped
+from foedus.sparql.results import capped, write_result
 
 # Triples per publishing request. Kept small: a store that challenges for digest auth answers 401 before it has
 # read a large body and closes the connection, so the rest of the upload hits a broken pipe (seen with Virtuoso
