@@ -65,7 +65,7 @@ class Budget:
 
 
 def _form(text: str) -> str:
-    from foedus.server.query_text import inspect_query
+    from foedus.sparql.lexer import inspect_query
 
     return inspect_query(text).form or "SELECT"
 

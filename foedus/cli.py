@@ -168,9 +168,37 @@ def serve(files: tuple[Path, ...], host: str | None, port: int | None, workers: 
 @click.option("--list", "list_only", is_flag=True, help="List the saved queries and their parameters.")
 def query(name: str, params: tuple[str, ...], fmt: str, list_only: bool) -> None:
     """Run a saved query (queries/NAME.rq) against the latest release; `foedus query list` lists them."""
-    from foedus.queries.run import run_saved_query_cli
-
     click.echo(run_saved_query_cli(_settings(), name, list(params), fmt, list_only=list_only or name == "list"))
+
+
+def run_saved_query_cli(settings: Settings, name: str, params: list[str], fmt: str, list_only: bool = False) -> str:
+    """What `foedus query NAME --param k=v --format F` prints: the saved query's result on releases/latest.
+
+    It runs as /api runs it: through the embedded backend (killable helper, query_timeout, max_result_rows).
+    """
+    from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+
+    from foedus.queries.catalog import instance_ask, load_catalog
+    from foedus.queries.run import check_classes, describe_catalog, find, parse_params, render
+    from foedus.server.backend import Limits, Query
+    from foedus.server.embedded import EmbeddedBackend
+    from foedus.server.store import load_release_store
+    from foedus.sparql.formats import formats_for
+
+    catalog = load_catalog()
+    if list_only:
+        return describe_catalog(catalog)
+    saved = find(catalog, name)
+    given = parse_params(params)
+    subs = saved.bind(given)  # refuse bad values before paying for the store load
+    backend = EmbeddedBackend(*load_release_store(Path(settings.releases) / "latest"))
+    limits = Limits(float(settings.query_timeout), int(settings.max_result_rows))
+    check_classes(lambda value, cls: backend.ask(Query(instance_ask(value, cls), "ASK"), limits), saved, subs)
+    wire = next(f for f in formats_for(saved.form) if f.key in ("json", "ntriples"))
+    body = backend.answer(Query(saved.text, saved.form, substitutions=subs), wire, limits).body
+    if wire.key == "json":
+        return render(parse_query_results(body, format=QueryResultsFormat.JSON), fmt)
+    return render([q.triple for q in parse(body, format=RdfFormat.N_TRIPLES)], fmt)
 
 
 @cli.command()

@@ -8,7 +8,6 @@ broken catalog stops the server at start-up instead of serving empty metadata.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import shlex
@@ -18,143 +17,26 @@ from importlib.abc import Traversable
 from importlib.resources import files
 from pathlib import Path
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple, Variable
+from pyoxigraph import NamedNode, Variable
 
-from foedus.errors import FoedusError, QueryFileError, location
+from foedus.errors import QueryFileError, location
+from foedus.queries.params import IRI, REGISTRY, Param, ParamError, Term
+from foedus.sparql.syntax import parse_check
 from foedus.vocab import PREFIXES
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-TYPES = ("iri", "date", "integer", "string", "langstring", "enum")
 RESERVED = ("format",)  # request parameters with a meaning of their own (format negotiation)
 RESERVED_NAMES = ("list", "openapi")  # `foedus query list`, /api/openapi.json
 KEYS = ("title", "description", "tags", "param")
-OPTIONS: dict[str, frozenset[str]] = {
-    "iri": frozenset({"class"}),
-    "date": frozenset(),
-    "integer": frozenset({"min", "max"}),
-    "string": frozenset({"pattern", "max-length"}),
-    "langstring": frozenset({"lang", "pattern", "max-length"}),
-    "enum": frozenset({"values"}),
-}
 COMMON = frozenset({"doc", "example", "default"})
 FLAGS = frozenset({"optional"})
-MAX_STRING = 200
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INT = re.compile(r"^[+-]?\d{1,18}$")
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
-_LANG_SUFFIX = re.compile(r"^(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$", re.DOTALL)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TOKEN = re.compile(r"""\#[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|[?$]\w+""")
 _FORM = re.compile(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 
-Term = NamedNode | BlankNode | Literal | Triple
-
-
-class ParamError(FoedusError):
-    """A request gave a parameter value that does not fit its declared type (the API answers 400 with it)."""
-
-    def __init__(self, param: str, message: str) -> None:
-        super().__init__(message, where=f"parameter {param!r}")
-        self.param = param
-
-
-@dataclass(frozen=True)
-class Param:
-    """One declared parameter: SPARQL variable name, type, options, documentation, example and default."""
-
-    name: str
-    type: str
-    doc: str
-    example: str
-    default: str | None = None
-    optional: bool = False
-    cls: str | None = None
-    values: tuple[str, ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
-    pattern: str | None = None
-    max_length: int = MAX_STRING
-    lang: str = "en"
-    line: int = 0
-
-    @property
-    def required(self) -> bool:
-        """True when a request must give this parameter (no default, not optional)."""
-        return self.default is None and not self.optional
-
-    @property
-    def variable(self) -> Variable:
-        """The SPARQL variable the value is bound to."""
-        return Variable(self.name)
-
-    def parse(self, raw: str) -> Term:
-        """Turn a request value into a typed RDF term, or raise ParamError saying why it is not acceptable."""
-        if _CONTROL.search(raw) and self.type not in ("string", "langstring"):
-            raise ParamError(self.name, "contains control characters")
-        if self.type == "iri":
-            return self._iri(raw)
-        if self.type == "date":
-            return self._date(raw)
-        if self.type == "integer":
-            return self._integer(raw)
-        if self.type == "enum":
-            if raw not in self.values:
-                raise ParamError(self.name, f"{raw!r} is not one of {', '.join(self.values)}")
-            return Literal(raw)
-        return self._text(raw)
-
-    def _iri(self, raw: str) -> NamedNode:
-        value = raw.strip()
-        prefix, colon, rest = value.partition(":")
-        if colon and prefix in PREFIXES and not rest.startswith("//"):
-            value = PREFIXES[prefix] + rest
-        if not _IRI.match(value):
-            raise ParamError(self.name, f"{raw!r} is not an absolute IRI (e.g. {self.example}); "
-                             "spaces, quotes, <, >, {, }, |, \\, ^ and ` are not allowed in IRIs")
-        try:
-            return NamedNode(value)
-        except ValueError as exc:
-            raise ParamError(self.name, f"{raw!r} is not a valid IRI: {exc}") from None
-
-    def _date(self, raw: str) -> Literal:
-        if not _DATE.match(raw):
-            raise ParamError(self.name, f"{raw!r} is not a date in the form YYYY-MM-DD (xsd:date)")
-        try:
-            dt.date.fromisoformat(raw)
-        except ValueError as exc:
-            raise ParamError(self.name, f"{raw!r} is not a calendar date: {exc}") from None
-        return Literal(raw, datatype=NamedNode(XSD + "date"))
-
-    def _integer(self, raw: str) -> Literal:
-        if not _INT.match(raw):
-            raise ParamError(self.name, f"{raw!r} is not an integer")
-        number = int(raw)
-        if self.minimum is not None and number < self.minimum:
-            raise ParamError(self.name, f"{number} is less than the minimum {self.minimum}")
-        if self.maximum is not None and number > self.maximum:
-            raise ParamError(self.name, f"{number} is more than the maximum {self.maximum}")
-        return Literal(str(number), datatype=NamedNode(XSD + "integer"))
-
-    def _text(self, raw: str) -> Literal:
-        text, lang = raw, self.lang
-        if self.type == "langstring":
-            match = _LANG_SUFFIX.match(raw)
-            if match:
-                text, lang = match.group(1), match.group(2).lower()
-        if _CONTROL.search(text):
-            raise ParamError(self.name, "contains control characters")
-        if not text.strip():
-            raise ParamError(self.name, "is empty")
-        if len(text) > self.max_length:
-            raise ParamError(self.name, f"is longer than {self.max_length} characters")
-        if self.pattern is not None and not re.fullmatch(self.pattern, text):
-            raise ParamError(self.name, f"{text!r} does not match the pattern {self.pattern}")
-        return Literal(text, language=lang) if self.type == "langstring" else Literal(text)
 
 
 @dataclass(frozen=True)
@@ -235,8 +117,9 @@ def _parse_param(spec: str, path: str, line: int) -> Param:
     name = var[1:]
     if name in RESERVED:
         raise _fail(f"param: ?{name} is reserved (a request's {name}= picks the result format)", path, line)
-    if ptype not in TYPES:
-        raise _fail(f"param ?{name}: unknown type {ptype!r}; types: {', '.join(TYPES)}", path, line)
+    if ptype not in REGISTRY:
+        raise _fail(f"param ?{name}: unknown type {ptype!r}; types: {', '.join(REGISTRY)}", path, line)
+    options = REGISTRY[ptype].options
     opts: dict[str, str] = {}
     optional = False
     for token in rest:
@@ -247,8 +130,8 @@ def _parse_param(spec: str, path: str, line: int) -> Param:
                 continue
             raise _fail(f"param ?{name}: {token!r} is neither key=value nor a flag ({', '.join(FLAGS)})",
                         path, line)
-        if key not in COMMON | OPTIONS[ptype]:
-            allowed = ", ".join(sorted(COMMON | OPTIONS[ptype] | FLAGS))
+        if key not in COMMON | options:
+            allowed = ", ".join(sorted(COMMON | options | FLAGS))
             raise _fail(f"param ?{name}: option {key!r} does not apply to type {ptype}; allowed: {allowed}",
                         path, line)
         if key in opts:
@@ -291,12 +174,12 @@ def _parse_param(spec: str, path: str, line: int) -> Param:
     if "class" in opts:
         cls_prefix, colon, cls_rest = opts["class"].partition(":")
         cls = PREFIXES[cls_prefix] + cls_rest if colon and cls_prefix in PREFIXES else opts["class"]
-        if not _IRI.match(cls):
+        if not IRI.match(cls):
             raise _fail(f"param ?{name}: class={opts['class']!r} is neither a known prefixed name nor an IRI",
                         path, line)
         kwargs["cls"] = cls
     param = Param(name=name, type=ptype, doc=opts["doc"], example=opts["example"],
-                  default=opts.get("default"), optional=optional, line=line, **kwargs)  # type: ignore[arg-type]
+                  default=opts.get("default"), optional=optional, line=line, **kwargs)
     for key in ("example", "default"):
         if key in opts:
             try:
@@ -412,7 +295,7 @@ def parse_query_file(name: str, text: str, path: str) -> SavedQuery:
     saved = SavedQuery(name=name, title=str(fields["title"]), description=str(fields["description"]),
                        tags=fields["tags"], params=params, text=text, form=form, path=path)  # type: ignore[arg-type]
     try:
-        Store().query(text, substitutions=saved.bind(saved.example_args()))
+        parse_check(text, saved.bind(saved.example_args()))
     except SyntaxError as exc:
         raise _fail(f"the query does not parse: {exc}", path, end + 1) from None
     except RuntimeError as exc:
@@ -469,8 +352,3 @@ def instance_ask(value: NamedNode, cls: str) -> str:
     """
     types = " ".join(str(NamedNode(c)) for c in sorted(subclasses(cls)))
     return f"ASK {{ VALUES ?type {{ {types} }} {value} a ?type }}"
-
-
-def is_instance(store: Store, value: NamedNode, cls: str) -> bool:
-    """True when `value` has rdf:type `cls` or a subclass of it in the store's (merged) default graph."""
-    return bool(store.query(instance_ask(value, cls)))

@@ -14,7 +14,7 @@ from typing import Any
 
 from pyoxigraph import Variable
 
-from foedus.server.query_text import outer_where_brace
+from foedus.sparql.lexer import outer_where_brace
 
 
 def inline_values(text: str, subs: Mapping[Variable, Any]) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from foedus import __version__
 from foedus.queries.catalog import Catalog, Param, SavedQuery
+from foedus.sparql.formats import formats_for
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -20,40 +21,15 @@ ERROR_SCHEMA: dict[str, Any] = {
 
 
 def param_schema(p: Param) -> dict[str, Any]:
-    """The JSON Schema (2020-12, as OpenAPI 3.1 uses) of one parameter's value as it appears in the URL."""
-    schema: dict[str, Any]
-    if p.type == "iri":
-        schema = {"type": "string", "format": "iri"}
-        if p.cls:
-            schema["description"] = f"IRI of an instance of <{p.cls}>"
-    elif p.type == "date":
-        schema = {"type": "string", "format": "date"}
-    elif p.type == "integer":
-        schema = {"type": "integer"}
-        if p.minimum is not None:
-            schema["minimum"] = p.minimum
-        if p.maximum is not None:
-            schema["maximum"] = p.maximum
-    elif p.type == "enum":
-        schema = {"type": "string", "enum": list(p.values)}
-    else:
-        schema = {"type": "string", "minLength": 1, "maxLength": p.max_length}
-        if p.pattern:
-            schema["pattern"] = p.pattern
-        if p.type == "langstring":
-            schema["description"] = f"text, optionally ending in @lang (default @{p.lang})"
-    if p.default is not None:
-        schema["default"] = int(p.default) if p.type == "integer" else p.default
-    return schema
+    """The JSON Schema (2020-12, as OpenAPI 3.1 uses) of one parameter's value, as its registered type says."""
+    return p.schema()
 
 
 def _operation(q: SavedQuery) -> dict[str, Any]:
-    from foedus.server.formats import formats_for
-
     formats = formats_for(q.form)
     parameters: list[dict[str, Any]] = [{
         "name": p.name, "in": "query", "required": p.required, "description": p.doc,
-        "schema": param_schema(p), "example": int(p.example) if p.type == "integer" else p.example,
+        "schema": param_schema(p), "example": p.json_value(p.example),
     } for p in q.params]
     parameters.append({"name": "format", "in": "query", "required": False,
                        "description": "result format (overrides the Accept header)",

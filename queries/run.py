@@ -11,11 +11,12 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Triple, Variable
 
 from foedus.errors import FoedusError
-from foedus.queries.catalog import Catalog, ParamError, SavedQuery, is_instance, load_catalog
-from foedus.settings import Settings
+from foedus.queries.catalog import Catalog, ParamError, SavedQuery
+from foedus.sparql.formats import RESULT_FORMATS
+from foedus.sparql.results import write_solutions
 from foedus.vocab import PREFIXES
 
 Term = NamedNode | BlankNode | Literal | Triple
@@ -37,27 +38,13 @@ def find(catalog: Catalog, name: str) -> SavedQuery:
 def check_classes(is_a: Callable[[NamedNode, str], bool], saved: SavedQuery, subs: Mapping[Variable, Any]) -> None:
     """Refuse an IRI parameter whose value is not an instance of its declared class (or a subclass).
 
-    `is_a(value, class IRI)` asks the data: catalog.is_instance on the embedded store, an ASK on a remote one.
+    `is_a(value, class IRI)` asks the data (an ASK through the server's backend, embedded or remote).
     """
     for p in saved.params:
         value = subs.get(p.variable)
         if p.cls is not None and isinstance(value, NamedNode) and not is_a(value, p.cls):
             raise ParamError(p.name, f"<{value.value}> is not a {compact(p.cls)} in this release "
                              f"(e.g. {p.example})")
-
-
-def bind_checked(store: Store | None, saved: SavedQuery, given: Mapping[str, str]) -> dict[Variable, Any]:
-    """Typed substitutions for a request, with IRI class checks when the store is at hand."""
-    subs = saved.bind(given)
-    if store is not None:
-        check_classes(lambda value, cls: is_instance(store, value, cls), saved, subs)
-    return dict(subs)
-
-
-def run_saved(store: Store, saved: SavedQuery, given: Mapping[str, str]) -> Any:
-    """Evaluate a saved query with its parameters bound by substitution (SEP-0007), never spliced in."""
-    subs = bind_checked(store, saved, given)
-    return store.query(saved.text, substitutions=subs)
 
 
 def rows_of(result: Any) -> tuple[list[str], list[list[Term | None]]]:
@@ -113,9 +100,6 @@ def render_table(variables: list[str], rows: list[list[Term | None]]) -> str:
 
 def render(result: Any, fmt: str) -> str:
     """The result as text: `table` for people, `csv` (SPARQL 1.1 CSV) or `json` (SPARQL 1.1 JSON results)."""
-    from foedus.server.formats import RESULT_FORMATS
-    from foedus.server.serialize import write_solutions
-
     variables, rows = rows_of(result)
     if fmt == "table":
         return render_table(variables, rows)
@@ -152,20 +136,3 @@ def parse_params(params: list[str]) -> dict[str, str]:
             raise ParamError(key, "given twice")
         given[key] = value
     return given
-
-
-def run_saved_query_cli(settings: Settings, name: str, params: list[str], fmt: str,
-                        list_only: bool = False) -> str:
-    """What `foedus query NAME --param k=v --format F` prints: the saved query's result on releases/latest."""
-    from pathlib import Path
-
-    from foedus.server.store import load_release_store
-
-    catalog = load_catalog()
-    if list_only:
-        return describe_catalog(catalog)
-    saved = find(catalog, name)
-    given = parse_params(params)
-    saved.bind(given)  # refuse bad values before paying for the store load
-    store, _info = load_release_store(Path(settings.releases) / "latest")
-    return render(run_saved(store, saved, given), fmt)

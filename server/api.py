@@ -4,13 +4,12 @@ The catalog is loaded and checked when the blueprint is registered, so a broken 
 start-up. A request's values are parsed into typed RDF terms and bound by substitution (SEP-0007) in the embedded
 store, or as a VALUES block written from those terms for a remote endpoint (queries/inline.py); a value never
 becomes query text of its own, so a hostile value is a 400, not another query. Execution, limits, format
-negotiation and HTTP caching are the SPARQL endpoint's own (server/query_exec.py).
+negotiation and HTTP caching are the SPARQL endpoint's own (server/query_exec.py, through the backend).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
@@ -20,7 +19,10 @@ from foedus.queries.catalog import Catalog, ParamError, instance_ask, load_catal
 from foedus.queries.openapi import openapi_document
 from foedus.queries.run import check_classes
 from foedus.server import errors
-from foedus.server.query_exec import Backend, ChildFailure, Dataset, answer
+from foedus.server.backend import Query
+from foedus.server.context import state
+from foedus.server.query_exec import answer
+from foedus.sparql.formats import formats_for
 
 bp = Blueprint("api", __name__, template_folder="templates")
 EXTENSION = "foedus.queries"
@@ -39,16 +41,10 @@ def catalog() -> Catalog:
     return cat
 
 
-def _is_a(backend: Backend) -> Callable[[NamedNode, str], bool]:
-    """Whether an IRI is an instance of a class, asked of the data the endpoint answers from (embedded or remote)."""
-
-    def ask(value: NamedNode, cls: str) -> bool:
-        try:
-            return bool(backend.run(instance_ask(value, cls), "ASK", Dataset()))
-        except ChildFailure as exc:
-            raise errors.query_failed(exc.message, exc.status) from None
-
-    return ask
+def _is_a(value: NamedNode, cls: str) -> bool:
+    """Whether an IRI is an instance of a class, asked of the backend with the endpoint's timeout and row cap."""
+    st = state()
+    return st.backend.ask(Query(instance_ask(value, cls), "ASK"), st.limits)
 
 
 def _given() -> dict[str, str]:
@@ -70,15 +66,12 @@ def _given() -> dict[str, str]:
 @bp.route("/api/<name>", methods=["GET"])
 def run(name: str) -> Response:
     """Run one saved query with typed, validated parameters, in the format the client asks for."""
-    from foedus.server.app import state
-
     saved = catalog().get(name)
     if saved is None:
         raise errors.not_found(f"no saved query named {name!r}; see /api for the list", DOCS)
-    st = state()
     try:
         subs = saved.bind(_given())
-        check_classes(_is_a(st.backend), saved, subs)
+        check_classes(_is_a, saved, subs)
     except ParamError as exc:
         raise errors.bad_request(
             f"parameter {exc.param!r} {exc.message}", DOCS + "#/paths/~1api~1" + name
@@ -98,8 +91,6 @@ def openapi() -> Response:
 @bp.route("/api", methods=["GET"], strict_slashes=False)
 def index() -> str:
     """A readable page listing the saved queries, each with a form that runs it."""
-    from foedus.server.formats import formats_for
-
     queries = list(catalog())
     formats = {q.name: [f.key for f in formats_for(q.form)] for q in queries}
     return render_template("api.html", queries=queries, formats=formats)

@@ -14,9 +14,11 @@ from flask import Blueprint, Response, render_template, request, send_file
 
 from foedus.graph import layout
 from foedus.server import errors
-from foedus.server.formats import negotiate
+from foedus.server.context import state
+from foedus.server.http import conditional
 from foedus.server.page_queries import run_select
 from foedus.server.resources import HTML, OFFERED, SUFFIX, graph_name
+from foedus.sparql.formats import negotiate
 
 bp = Blueprint("dataset", __name__)
 
@@ -36,8 +38,6 @@ _MEDIA = {name: media for name, media, _ in DOWNLOADS}
 
 def release_dir() -> Path | None:
     """The directory of the release being served (None when serving files or a remote store)."""
-    from foedus.server.app import state
-
     st = state()
     if st.info is not None and st.info.source and Path(st.info.source).is_dir():
         return Path(st.info.source)
@@ -54,8 +54,6 @@ def _first(rows: list[dict[str, Any]], key: str) -> str:
 
 def description() -> dict[str, Any]:
     """The release's dataset and one entry per named graph, from the description graph (or the counts)."""
-    from foedus.server.app import state
-
     st = state()
     top = run_select("dataset-description")
     subsets = run_select("dataset-subsets")
@@ -85,8 +83,6 @@ def description() -> dict[str, Any]:
 
 def downloads() -> list[dict[str, Any]]:
     """The release files present on disk, with size and media type."""
-    from foedus.server.app import state
-
     folder = release_dir()
     if folder is None:
         return []
@@ -113,24 +109,25 @@ def dataset() -> Response:
     fmt = negotiate(
         OFFERED, request.headers.get("Accept"), request.args.get("format"), "the dataset description"
     )
-    if fmt.key != HTML.key:
-        folder = release_dir()
-        if folder is None or not (folder / layout.VOID).is_file() or fmt.key != "turtle":
-            raise errors.not_acceptable(["text/html", "text/turtle"], "the dataset description")
-        response = send_file(folder / layout.VOID, mimetype="text/turtle")
-        response.headers["Content-Location"] = f"{request.script_root}/dataset.{SUFFIX['turtle']}"
-    else:
-        body = render_template("dataset.html", d=description(), downloads=downloads())
-        response = Response(body, 200, content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept"
-    return response
+    folder = release_dir()
+    void = folder / layout.VOID if folder is not None else None
+    if fmt.key != HTML.key and (void is None or not void.is_file() or fmt.key != "turtle"):
+        raise errors.not_acceptable(["text/html", "text/turtle"], "the dataset description")
+
+    def body() -> Response:
+        if void is not None and fmt.key != HTML.key:
+            response = send_file(void, mimetype="text/turtle")
+            response.headers["Content-Location"] = f"{request.script_root}/dataset.{SUFFIX['turtle']}"
+            return response
+        text = render_template("dataset.html", d=description(), downloads=downloads())
+        return Response(text, 200, content_type="text/html; charset=utf-8")
+
+    return conditional("dataset-" + fmt.key, body)
 
 
 @bp.route("/releases/<version>/<name>", methods=["GET", "HEAD"])
 def download(version: str, name: str) -> Response:
     """One file of the served release (its own version or `latest`); other versions are not kept here."""
-    from foedus.server.app import state
-
     st = state()
     folder = release_dir()
     current = st.info.version if st.info is not None else None

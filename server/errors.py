@@ -9,33 +9,15 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from foedus.errors import ApiError, FoedusError
+from foedus.sparql.formats import not_acceptable as not_acceptable  # 406, raised by negotiation
+
 PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 HTTP_SEMANTICS = "https://www.rfc-editor.org/rfc/rfc9110"
-
-
-class ApiError(Exception):
-    """An error the server answers with: status, short title, detail, the spec it enforces, extra headers."""
-
-    def __init__(
-        self, status: int, title: str, detail: str, spec: str, headers: Mapping[str, str] | None = None
-    ) -> None:
-        super().__init__(f"{status} {title}: {detail}")
-        self.status = status
-        self.title = title
-        self.detail = detail
-        self.spec = spec
-        self.headers = dict(headers or {})
-
-    def body(self) -> dict[str, dict[str, object]]:
-        """The JSON body: the one shape every error has."""
-        return {
-            "error": {"status": self.status, "title": self.title, "detail": self.detail, "spec": self.spec}
-        }
 
 
 def bad_request(msg: str, spec: str = PROTOCOL + "#query-operation") -> ApiError:
@@ -56,16 +38,6 @@ def unsupported_media_type(ct: str) -> ApiError:
         f"cannot take a request body of type {ct or '(none)'!r}; send application/sparql-query "
         "(UTF-8) or application/x-www-form-urlencoded",
         PROTOCOL + "#query-via-post-direct",
-    )
-
-
-def not_acceptable(offered: list[str], what: str = "this result") -> ApiError:
-    """406: none of the media types the client accepts can carry this result."""
-    return ApiError(
-        406,
-        "Not acceptable",
-        f"cannot produce {what} in any media type the request accepts; available: {', '.join(offered)}",
-        HTTP_SEMANTICS + "#name-406-not-acceptable",
     )
 
 
@@ -203,7 +175,17 @@ def _from_http_exception(exc: HTTPException) -> ApiError:
     return ApiError(status, exc.name, exc.description or exc.name, f"{HTTP_SEMANTICS}#status.{status}")
 
 
+def _from_foedus_error(exc: FoedusError) -> ApiError:
+    """Any other error of the family (a parameter, a query file, a setting) in the shape, its place and hint kept."""
+    if isinstance(exc, ApiError):
+        return exc
+    detail = f"{exc.where}: {exc.message}" if exc.where else exc.message
+    if exc.hint:
+        detail += f" (hint: {exc.hint})"
+    return ApiError(exc.status, exc.title, detail, f"{HTTP_SEMANTICS}#status.{exc.status}")
+
+
 def register(app: Flask) -> None:
-    """Make every error of the app, ours and Werkzeug's, render in the one shape."""
-    app.register_error_handler(ApiError, render)
+    """Make every error of the app, ours (the FoedusError family) and Werkzeug's, render in the one shape."""
+    app.register_error_handler(FoedusError, lambda exc: render(_from_foedus_error(exc)))
     app.register_error_handler(HTTPException, lambda exc: render(_from_http_exception(exc)))

@@ -19,7 +19,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
 from foedus.server import errors
-from foedus.server.query_text import QueryText, decode_uchars
+from foedus.sparql.lexer import QueryText, decode_uchars
 
 _SERVICE = re.compile(r"service", re.IGNORECASE)
 
@@ -29,13 +29,13 @@ def mentions_service(text: str) -> bool:
     return bool(_SERVICE.search(decode_uchars(text)))
 
 
-def parsed_targets(text: str) -> list[str | None]:
+def parsed_targets(text: str, base: str | None = None) -> list[str | None]:
     """Each SERVICE target of the parsed query as an absolute IRI, or None for a variable target.
 
     Raises errors.bad_request when the query cannot be parsed (its targets would be unknown).
     """
     try:
-        algebra = translateQuery(parseQuery(text)).algebra
+        algebra = translateQuery(parseQuery(text), base=base).algebra
     except (ParseException, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.bad_request(
             "this query names SERVICE, and its SERVICE targets could not be read from it, so it was not run "
@@ -53,10 +53,11 @@ def parsed_targets(text: str) -> list[str | None]:
     return found
 
 
-def check_services(text: str, facts: QueryText, allowed: Collection[str]) -> list[str]:
+def check_services(text: str, facts: QueryText, allowed: Collection[str], base: str | None = None) -> list[str]:
     """Refuse (403) any SERVICE target off the allow-list; return the targets the query will call.
 
-    `facts` is what the tokenizer read; the parsed algebra is consulted whenever SERVICE may appear.
+    `facts` is what the tokenizer read (with the same `base`); the parsed algebra is consulted whenever SERVICE
+    may appear. `base` is the IRI relative IRIs resolve against, the endpoint's own, as the engine will use it.
     """
     if facts.variable_service:
         raise errors.forbidden_service("?variable (a SERVICE target must be a fixed IRI on the allow-list)")
@@ -64,7 +65,7 @@ def check_services(text: str, facts: QueryText, allowed: Collection[str]) -> lis
         raise errors.forbidden_service("(a target that is not an IRI)")
     targets: list[str | None] = list(facts.services)
     if facts.services or mentions_service(text):
-        targets += parsed_targets(text)
+        targets += parsed_targets(text, base)
     for target in targets:
         if target is None:
             raise errors.forbidden_service("?variable (a SERVICE target must be a fixed IRI on the allow-list)")

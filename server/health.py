@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
+from foedus.server.context import state
+
 bp = Blueprint("health", __name__)
 
 
 @bp.route("/healthz", methods=["GET"])
 def healthz() -> Response:
     """200 with mode, version and triple counts (the data is loaded before the first request)."""
-    from foedus.server.app import state
-
     st = state()
     body: dict[str, object] = {"status": "ok", "mode": st.mode}
     if st.info is not None:

@@ -1,16 +1,24 @@
-"""HTTP manners shared by all surfaces: CORS, ETag / Last-Modified from the release version (304s), a bounded
-request body whatever its transfer encoding, and the security headers every response carries (CSP, nosniff,
-no framing, Referrer-Policy)."""
+"""HTTP manners shared by all surfaces: CORS, the one conditional-answer path (304, ETag, Last-Modified, Vary), a
+bounded request body whatever its transfer encoding, and the security headers every response carries (CSP,
+nosniff, no framing, Referrer-Policy).
+
+Every GET representation (query results, saved queries, resource pages and their RDF, the service description,
+/ontology) is answered through `conditional`: a 304 when the client's copy still holds, else the body with its
+validators and `Vary: Accept` when the representation was negotiated.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+
+from foedus.server.context import state
 
 EXPOSED = "ETag, Last-Modified, Foedus-Results-Truncated, Retry-After"
 # On every response. Pages load only our own scripts (YASGUI, vis-*, Chart.js are served from /vendor/); styles may
@@ -32,18 +40,16 @@ TOO_LARGE = "foedus.body_too_large"
 # How much of an over-long chunked body is read and dropped so that the client gets to read its 413 (closing the
 # socket with unread data makes the kernel reset the connection, and the answer with it); past this we close.
 DRAIN_FACTOR = 16
+# The version a representation is validated by: an ETag stem and a modification time (None: no Last-Modified).
+Version = tuple[str, datetime | None]
 
 
-def _validators(variant: str) -> tuple[str, str] | None:
-    """ETag and Last-Modified of the current data in one representation; None when unknown (remote mode)."""
-    from foedus.server.app import state
-
-    st = state()
-    if st.info is None:
+def data_version() -> Version | None:
+    """The served data's version (release version and update generation) and time; None when it is unknown."""
+    info = state().info
+    if info is None:
         return None
-    etag = f'"{st.info.version}.{st.generation}.{variant}"'
-    stamp = st.info.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
-    return etag, stamp
+    return f"{info.version}.{info.generation}", info.last_modified
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -52,43 +58,49 @@ def _etag_matches(header: str, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
 
 
-def check_not_modified(variant: str) -> Response | None:
-    """A 304 when the client's If-None-Match / If-Modified-Since still holds for this data, else None."""
-    from foedus.server.app import state
-
-    found = _validators(variant)
-    if found is None:
-        return None
-    etag, stamp = found
+def _fresh(etag: str, modified: datetime | None) -> bool:
+    """True when the request's If-None-Match (or, without it, If-Modified-Since) says the client's copy holds."""
     inm = request.headers.get("If-None-Match")
-    fresh = False
     if inm is not None:
-        fresh = _etag_matches(inm, etag)
-    elif request.headers.get("If-Modified-Since"):
-        try:
-            since = parsedate_to_datetime(request.headers["If-Modified-Since"])
-            info = state().info
-            fresh = info is not None and since.tzinfo is not None and info.last_modified <= since
-        except (TypeError, ValueError):
-            fresh = False
-    if not fresh:
-        return None
-    response = Response(status=304)
-    set_validators(response, variant)
-    response.headers["Vary"] = "Accept"
+        return _etag_matches(inm, etag)
+    since_header = request.headers.get("If-Modified-Since")
+    if not since_header or modified is None:
+        return False
+    try:
+        since = parsedate_to_datetime(since_header)
+    except (TypeError, ValueError):
+        return False
+    return since.tzinfo is not None and modified <= since
+
+
+def conditional(
+    variant: str, make: Callable[[], Response], *, negotiated: bool = True, version: Version | None = None
+) -> Response:
+    """Answer a GET/HEAD representation: 304 without calling `make` when the client's copy holds, else make().
+
+    `variant` names the representation (its format key) within the version, which is the data's unless given
+    (the ontology's file is versioned by its bytes). `negotiated` adds `Vary: Accept`. Other methods get make()
+    with no validators.
+    """
+    response: Response
+    found = (version or data_version()) if request.method in ("GET", "HEAD") else None
+    etag = f'"{found[0]}.{variant}"' if found else ""
+    if found and _fresh(etag, found[1]):
+        response = Response(status=304)
+    else:
+        response = make()
+        if response.status_code != 200:
+            found = None
+    if found:
+        response.headers["ETag"] = etag
+        if found[1] is not None:
+            response.headers["Last-Modified"] = found[1].strftime("%a, %d %b %Y %H:%M:%S GMT")
+    if negotiated:
+        response.vary.add("Accept")
     return response
 
 
-def set_validators(response: Response, variant: str) -> None:
-    """Put ETag and Last-Modified on a response (none in remote mode: the data's version is unknown)."""
-    found = _validators(variant)
-    if found is not None:
-        response.headers["ETag"], response.headers["Last-Modified"] = found
-
-
 def _cors(response: Response) -> Response:
-    from foedus.server.app import state
-
     origins = str(state().settings.cors_origins or "").split()
     origin = request.headers.get("Origin")
     if "*" in origins:
@@ -152,8 +164,6 @@ def _refuse_too_large() -> None:
     from foedus.server.errors import too_large
 
     if request.environ.get(TOO_LARGE):
-        from foedus.server.app import state
-
         raise too_large(int(state().settings.max_request_bytes))
 
 
@@ -167,8 +177,6 @@ def content_security_policy(public_base_url: str | None) -> str:
 
 
 def _security_headers(response: Response) -> Response:
-    from foedus.server.app import state
-
     response.headers.setdefault("Content-Security-Policy", content_security_policy(state().settings.public_base_url))
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)

@@ -9,17 +9,22 @@ Terms (`/ontology/<Term>`) are dereferenced by resources.py like every other IRI
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import tempfile
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, request, send_file
 from pyoxigraph import RdfFormat, parse, serialize
 
 from foedus.server import errors
-from foedus.server.formats import Format, negotiate
+from foedus.server.context import state
+from foedus.server.http import Version, conditional
 from foedus.server.resources import BY_SUFFIX, HTML, OFFERED, SUFFIX
+from foedus.sparql.formats import Format, negotiate
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("ontology_docs", __name__)
@@ -31,8 +36,6 @@ _EXT_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def _release_docs() -> Path | None:
     """The docs the build wrote into the served release, if any."""
-    from foedus.server.app import state
-
     st = state()
     source = st.info.source if st.info is not None else ""
     for candidate in ([Path(source)] if source else []) + [Path(st.settings.releases) / "latest"]:
@@ -109,11 +112,28 @@ def ontology(suffix: str | None = None) -> Response:
         fmt = BY_SUFFIX[suffix]
     else:
         fmt = negotiate(OFFERED, request.headers.get("Accept"), request.args.get("format"), "the ontology")
-    response = _html() if fmt.key == HTML.key else _rdf(fmt)
-    response.headers["Content-Location"] = f"{request.script_root}/ontology.{SUFFIX[fmt.key]}"
-    if suffix is None:
-        response.headers["Vary"] = "Accept"
-    return response
+
+    def body() -> Response:
+        response = _html() if fmt.key == HTML.key else _rdf(fmt)
+        response.headers["Content-Location"] = f"{request.script_root}/ontology.{SUFFIX[fmt.key]}"
+        return response
+
+    from foedus.ontology.codegen import core_path
+
+    source = docs_dir() / "index.html" if fmt.key == HTML.key else core_path()
+    return conditional(fmt.key, body, negotiated=suffix is None, version=file_version(source))
+
+
+def file_version(path: Path) -> Version:
+    """A file's validators: a hash of its bytes (the ETag stem) and its modification time."""
+    stat = path.stat()
+    return _hashed(str(path), stat.st_mtime_ns, stat.st_size), datetime.fromtimestamp(int(stat.st_mtime), tz=UTC)
+
+
+@functools.cache
+def _hashed(path: str, mtime_ns: int, size: int) -> str:
+    """The hash of a file's bytes, computed once per version of the file (mtime and size key the cache)."""
+    return "file-" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 @bp.route("/ontology-docs/extensions/<name>.html", methods=["GET"])

@@ -4,7 +4,8 @@ Pages used to paste a path or a parameter into SPARQL text, so `/id/alliance/nat
 made the server call any address. Now a value reaches a page query only as a typed pyoxigraph term: one term by
 substitution (SEP-0007; the variable is in the query's projection), a list of terms as a VALUES block written in
 the terms' own N-Triples syntax (queries/inline.py). A string that is no IRI never becomes a NamedNode, so it
-is refused before any query runs. Every query runs through the endpoint's executor (timeout, row cap, remote).
+is refused before any query runs. Every query runs through the backend (timeout, row cap, remote), which hands
+back rows of terms.
 """
 
 from __future__ import annotations
@@ -13,18 +14,17 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any
 
-from pyoxigraph import Literal, NamedNode, QueryResultsFormat, QuerySolutions, Store, Variable, parse_query_results
+from pyoxigraph import Literal, NamedNode, Variable
 
 from foedus.errors import QueryFileError
 from foedus.queries.inline import inline_values
 from foedus.server import errors
-from foedus.server.formats import RESULT_FORMATS
-from foedus.server.query_exec import Dataset, Limits, execute
-from foedus.server.query_text import inspect_query
+from foedus.server.backend import Query, Row
+from foedus.server.context import state
+from foedus.sparql.lexer import inspect_query
+from foedus.sparql.syntax import parse_check
 
-_JSON = next(f for f in RESULT_FORMATS if f.key == "json")
 Binding = NamedNode | Literal | Sequence[NamedNode]
 
 
@@ -49,7 +49,7 @@ def page_queries() -> dict[str, PageQuery]:
         if facts.form != "SELECT" or facts.services or facts.variable_service or facts.unreadable_service:
             raise QueryFileError("a page query is one SELECT that calls no SERVICE", where=where)
         try:
-            Store().query(text)
+            parse_check(text)
         except SyntaxError as exc:
             raise QueryFileError(f"does not parse: {exc}", where=where) from None
         found[entry.name[:-3]] = PageQuery(entry.name[:-3], text)
@@ -66,24 +66,14 @@ def iri(value: str, what: str = "resource") -> NamedNode:
         ) from None
 
 
-def run_select(name: str, *, cap: int | None = None, **values: Binding) -> list[dict[str, Any]]:
+def run_select(name: str, *, cap: int | None = None, **values: Binding) -> list[Row]:
     """Run page query `name` with `values` bound; rows of pyoxigraph terms (unbound columns left out).
 
     `cap` lowers the row limit for this query (a page that lists at most N statements).
     """
-    from foedus.server.app import state
-
     query = page_queries()[name]
     scalars = {Variable(k): v for k, v in values.items() if isinstance(v, NamedNode | Literal)}
     lists = {Variable(k): tuple(v) for k, v in values.items() if not isinstance(v, NamedNode | Literal)}
-    st = state()
-    limits = Limits.from_settings(st.settings)
-    if cap is not None:
-        limits = Limits(limits.timeout, min(limits.max_rows, cap))
     text = inline_values(query.text, lists) if lists else query.text
-    outcome = execute(st.backend, text, "SELECT", _JSON, Dataset(), limits, scalars or None)
-    solutions = parse_query_results(outcome.body, format=QueryResultsFormat.JSON)
-    if not isinstance(solutions, QuerySolutions):
-        raise errors.query_failed(f"page query {name} answered a boolean, not solutions")
-    names = [v.value for v in solutions.variables]
-    return [{n: solution[n] for n in names if solution[n] is not None} for solution in solutions]
+    st = state()
+    return st.backend.select(Query(text, substitutions=scalars), st.limits.capped(cap))

@@ -13,21 +13,23 @@ from typing import Any
 
 from foedus.server import errors, forked
 from foedus.server.errors import PROTOCOL
-from foedus.server.formats import formats_for
 from foedus.server.query_exec import Prepared, prepare
 from foedus.settings import Settings
+from foedus.sparql.formats import formats_for
 
 # Characters of query text checked in the worker itself; above, in a forked child with the query timeout.
 INSPECT_IN_WORKER = 4096
 
 
-def prepare_bounded(query: str, settings: Settings, accept: str | None, fmt_param: str | None) -> Prepared:
+def prepare_bounded(
+    query: str, settings: Settings, accept: str | None, fmt_param: str | None, base_iri: str | None = None
+) -> Prepared:
     """`prepare`, in bounded time: in the worker for a short text, else in a child killed at query_timeout."""
     if len(query) <= INSPECT_IN_WORKER:
-        return prepare(query, settings, accept, fmt_param)
+        return prepare(query, settings, accept, fmt_param, base_iri)
     seconds = float(settings.query_timeout)
     try:
-        found = forked.call(lambda: _prepare_plain(query, settings, accept, fmt_param), seconds)
+        found = forked.call(lambda: _prepare_plain(query, settings, accept, fmt_param, base_iri), seconds)
     except forked.ChildTimeout:
         raise errors.ApiError(
             503, "Query timeout",
@@ -42,13 +44,15 @@ def prepare_bounded(query: str, settings: Settings, accept: str | None, fmt_para
         raise errors.ApiError(status, title, detail, spec, headers)
     _, form, key, services = found
     fmt = next(f for f in formats_for(form) if f.key == key)
-    return Prepared(query, form, fmt, tuple(services))
+    return Prepared(query, form, fmt, tuple(services), base_iri)
 
 
-def _prepare_plain(query: str, settings: Settings, accept: str | None, fmt_param: str | None) -> tuple[Any, ...]:
+def _prepare_plain(
+    query: str, settings: Settings, accept: str | None, fmt_param: str | None, base_iri: str | None
+) -> tuple[Any, ...]:
     """In the child: `prepare`'s outcome as plain data (pyoxigraph's format objects do not pickle)."""
     try:
-        prepared = prepare(query, settings, accept, fmt_param)
+        prepared = prepare(query, settings, accept, fmt_param, base_iri)
     except errors.ApiError as exc:
         return ("error", exc.status, exc.title, exc.detail, exc.spec, exc.headers)
     return ("ok", prepared.form, prepared.fmt.key, list(prepared.services))

@@ -35,22 +35,13 @@ from typing import Any
 
 from foedus.logs import logger
 from foedus.server import errors
+from foedus.server.backend import Admission
 
 _HEADER = struct.Struct(">Q")
 log = logger(__name__)
 USAGE_HALF_LIFE = 10.0  # seconds: how fast a client's past use of the helpers stops counting against it
 # Runs one decoded request inside a helper: (backend, request) -> (meta, body). query_exec provides it.
 Answer = Callable[[Any, dict[str, Any]], tuple[dict[str, Any], bytes]]
-
-
-@dataclass(frozen=True)
-class Admission:
-    """How many helpers a worker keeps, how many queries may wait for one, and how many one client may have."""
-
-    helpers: int = 2
-    queue: int = 32
-    per_client: int = 5  # 0 = no per-client cap
-    retry_after: int = 5
 
 
 @dataclass
@@ -350,3 +341,23 @@ class HelperPool:
             self._cond.notify_all()
         for helper in idle:
             _kill(helper)
+
+
+# One pool of helpers per process and admission policy (tests build apps with different settings in one
+# process). After gunicorn forks a worker, the pool it inherited from the master starts afresh (_adopt).
+_pools: dict[Admission, HelperPool] = {}
+_pools_lock = threading.Lock()
+
+
+def pool_for(admission: Admission) -> HelperPool:
+    """This process's helper pool for an admission policy."""
+    with _pools_lock:
+        return _pools.setdefault(admission, HelperPool(admission))
+
+
+def reset_pools() -> None:
+    """Stop this worker's query helpers (after an update made their copy of the store stale)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+    for pool in pools:
+        pool.reset()

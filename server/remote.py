@@ -9,18 +9,25 @@ remote_update_endpoint.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pyoxigraph import (
     BlankNode,
     NamedNode,
+    QueryBoolean,
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Triple,
     parse,
@@ -28,11 +35,14 @@ from pyoxigraph import (
     serialize,
 )
 
-from foedus.errors import ConfigError, FoedusError
+from foedus.errors import ApiError, ConfigError, FoedusError
 from foedus.graph import layout
 from foedus.queries.inline import inline_values
-from foedus.server.query_exec import ChildFailure, Dataset, Substitutions
+from foedus.server import errors
+from foedus.server.backend import DataInfo, Limits, Outcome, Query, Row, rows_of
 from foedus.settings import Settings
+from foedus.sparql.formats import Format
+from foedus.sparql.results import capped, write_result
 
 # Triples per publishing request. Kept small: a store that challenges for digest auth answers 401 before it has
 # read a large body and closes the connection, so the rest of the upload hits a broken pipe (seen with Virtuoso
@@ -40,6 +50,14 @@ from foedus.settings import Settings
 BATCH_TRIPLES = 1000
 _RESULTS_ACCEPT = "application/sparql-results+json"
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+# How long what we know of the remote data (graphs, counts, version: the ETag) is trusted before asking again.
+INFO_SECONDS = 10.0
+# The two fixed statements remote mode needs for that: triples per named graph, the published release version.
+_GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_VERSIONS = (
+    "SELECT DISTINCT ?v WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; "
+    "<http://www.w3.org/2002/07/owl#versionInfo> ?v }"
+)
 
 
 class PublishError(FoedusError):
@@ -76,23 +94,31 @@ def _send(
 
 
 class RemoteBackend:
-    """Queries answered by a remote SPARQL 1.1 endpoint (settings.remote_endpoint)."""
+    """Queries answered by a remote SPARQL 1.1 endpoint (settings.remote_endpoint), over HTTP with its timeout.
+
+    Substitutions go as a VALUES block first in the outermost WHERE group (queries/inline.py); the base IRI for
+    relative IRIs as a BASE declaration before the query (a later BASE of the query's own still wins).
+    """
+
+    mode = "remote"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.endpoint = str(settings.remote_endpoint)
+        self._info: DataInfo | None = None
+        self._info_at = float("-inf")
 
-    def run(self, query: str, form: str, dataset: Dataset, substitutions: Substitutions | None = None) -> Any:
-        """Send the query with the protocol dataset; parse the answer into pyoxigraph results or triples.
-
-        Substitutions go as a VALUES block first in the outermost WHERE group (queries/inline.py).
-        """
+    def _run(self, query: Query, limits: Limits) -> Any:
+        """Send the query with the protocol dataset; parse the answer into pyoxigraph results or triples."""
+        text = inline_values(query.text, query.substitutions)
+        if query.base_iri:
+            text = f"BASE {NamedNode(query.base_iri)}\n{text}"
         params = (
-            [("query", inline_values(query, substitutions or {}))]
-            + [("default-graph-uri", g) for g in dataset.default_graphs]
-            + [("named-graph-uri", g) for g in dataset.named_graphs]
+            [("query", text)]
+            + [("default-graph-uri", g) for g in query.dataset.default_graphs]
+            + [("named-graph-uri", g) for g in query.dataset.named_graphs]
         )
-        graph = form in ("CONSTRUCT", "DESCRIBE")
+        graph = query.form in ("CONSTRUCT", "DESCRIBE")
         try:
             body, ctype = _send(
                 self.settings,
@@ -100,25 +126,89 @@ class RemoteBackend:
                 urllib.parse.urlencode(params).encode(),
                 "application/x-www-form-urlencoded",
                 accept=_RDF_ACCEPT if graph else _RESULTS_ACCEPT,
+                timeout=limits.timeout,
             )
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip()[:2000]
-            raise ChildFailure(
-                "remote", f"{self.endpoint} answered {exc.code}: {detail}", 400 if exc.code == 400 else 502
-            ) from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise ChildFailure("remote", f"cannot reach {self.endpoint}: {exc}", 502) from None
-        if graph:
-            fmt = RdfFormat.from_media_type(ctype) or RdfFormat.TURTLE
-            return [Triple(q.subject, q.predicate, q.object) for q in parse(body, format=fmt)]
-        results_format = QueryResultsFormat.from_media_type(ctype) or QueryResultsFormat.JSON
-        return parse_query_results(body, format=results_format)
+            detail = f"{self.endpoint} answered {exc.code}: {exc.read().decode('utf-8', 'replace').strip()[:2000]}"
+            if exc.code == 400:
+                raise errors.bad_request(f"the remote store refused the query: {detail}") from None
+            raise errors.query_failed(detail, 502) from None
+        except TimeoutError:
+            raise errors.timeout(limits.timeout) from None
+        except (urllib.error.URLError, ConnectionError) as exc:
+            raise errors.query_failed(f"cannot reach {self.endpoint}: {exc}", 502) from None
+        try:
+            if graph:
+                fmt = RdfFormat.from_media_type(ctype) or RdfFormat.TURTLE
+                return (Triple(q.subject, q.predicate, q.object) for q in parse(body, format=fmt))
+            results_format = QueryResultsFormat.from_media_type(ctype) or QueryResultsFormat.JSON
+            return parse_query_results(body, format=results_format)
+        except (SyntaxError, ValueError) as exc:
+            raise errors.query_failed(f"{self.endpoint} sent an answer that does not parse: {exc}", 502) from None
+
+    def answer(self, query: Query, fmt: Format, limits: Limits) -> Outcome:
+        """The remote's answer re-serialised by our writers in `fmt`, capped at limits.max_rows."""
+        out = io.BytesIO()
+        rows, truncated = write_result(self._run(query, limits), query.form, fmt, limits.max_rows, out)
+        return Outcome(out.getvalue(), fmt, rows, truncated)
+
+    def select(self, query: Query, limits: Limits) -> list[Row]:
+        """SELECT rows as terms, at most limits.max_rows."""
+        result = self._run(query, limits)
+        if not isinstance(result, QuerySolutions):
+            raise errors.query_failed(f"{self.endpoint} answered a SELECT with something else", 502)
+        return rows_of(result)[: limits.max_rows]
+
+    def ask(self, query: Query, limits: Limits) -> bool:
+        """The boolean of an ASK."""
+        result = self._run(replace(query, form="ASK"), limits)
+        return isinstance(result, QueryBoolean) and bool(result)
+
+    def construct(self, query: Query, limits: Limits) -> tuple[list[Triple], bool]:
+        """The triples of a CONSTRUCT/DESCRIBE, capped."""
+        triples, truncated = capped(self._run(query, limits), limits.max_rows)
+        return triples, truncated
+
+    def update(self, text: str) -> None:
+        """Forward one SPARQL Update to remote_update_endpoint (the token-protected /update route)."""
+        remote_update(self.settings, text)
+        self._info_at = float("-inf")  # the data changed: ask again before the next ETag
+
+    def info(self) -> DataInfo | None:
+        """The remote data's named graphs with their triple counts and a version fingerprinting them.
+
+        Asked at most every INFO_SECONDS (two fixed queries); None while the store cannot answer. The version (in
+        the ETag) hashes the counts and the release version of the published description graph, so publishing a
+        release changes it; no Last-Modified, since the remote store does not say when its data changed.
+        """
+        now = time.monotonic()
+        if now - self._info_at < INFO_SECONDS:
+            return self._info
+        self._info_at = now
+        limits = Limits(float(self.settings.query_timeout), 100000)
+        try:
+            counts = {
+                r["g"].value: int(r["n"].value)
+                for r in self.select(Query(_GRAPH_COUNTS), limits)
+                if isinstance(r.get("g"), NamedNode) and "n" in r
+            }
+            versions = sorted(r["v"].value for r in self.select(Query(_VERSIONS), limits) if "v" in r)
+        except ApiError:
+            self._info = None
+            return None
+        digest = hashlib.sha256(json.dumps([versions, sorted(counts.items())]).encode()).hexdigest()[:16]
+        self._info = DataInfo(
+            version=f"remote-{digest}",
+            last_modified=None,
+            graphs=dict(sorted(counts.items())),
+            default_graph_triples=sum(counts.values()),
+            source=self.endpoint,
+        )
+        return self._info
 
 
 def remote_update(settings: Settings, text: str) -> None:
-    """Send one SPARQL Update to remote_update_endpoint (for the token-protected /update route)."""
-    from foedus.server import errors
-
+    """Send one SPARQL Update to remote_update_endpoint."""
     url = settings.remote_update_endpoint or settings.remote_endpoint
     try:
         _send(

@@ -26,9 +26,11 @@ from pyoxigraph import (
 )
 
 from foedus.server import errors
-from foedus.server.formats import RDF_FORMATS, Format, negotiate
+from foedus.server.context import state
+from foedus.server.http import conditional
 from foedus.server.page_queries import iri as page_iri
 from foedus.server.page_queries import run_select
+from foedus.sparql.formats import RDF_FORMATS, Format, negotiate
 from foedus.vocab import PREFIXES
 
 bp = Blueprint("resources", __name__)
@@ -104,8 +106,6 @@ def labels_for(iris: Iterable[str]) -> dict[str, str]:
 
 def iri_base() -> str:
     """The canonical base of our IRIs (settings.iri_base), always ending in '/'."""
-    from foedus.server.app import state
-
     base = str(state().settings.iri_base)
     return base if base.endswith("/") else base + "/"
 
@@ -478,8 +478,6 @@ def _not_found(iri: str) -> errors.ApiError:
 
 def dereference(prefix: str, rest: str) -> Response:
     """Answer a request for one of our IRIs (`id/`, `ontology/` or `graph/`, then the rest)."""
-    from foedus.server.http import check_not_modified, set_validators
-
     rest, chosen, exists = _split_suffix(rest, prefix)
     iri = iri_base() + prefix + rest
     if as_term(iri) is None:  # no IRI (a path holding `>` or a space): nothing can be said about it
@@ -487,30 +485,27 @@ def dereference(prefix: str, rest: str) -> Response:
     fmt = chosen or negotiate(
         OFFERED, request.headers.get("Accept"), request.args.get("format"), "this resource"
     )
-    variant = fmt.key
-    not_modified = check_not_modified(variant)
-    if not_modified is not None:
-        return not_modified
-    if exists is False:
-        raise _not_found(iri)
     where = request.script_root + "/" + prefix + rest
-    if fmt.key == "html":
-        desc = describe(iri)
-        if desc is None:
+
+    def body() -> Response:
+        if exists is False:
             raise _not_found(iri)
-        response = Response(render_resource(desc, where), 200, content_type="text/html; charset=utf-8")
-    else:
-        if exists is None and not ask_exists(iri):
-            raise _not_found(iri)
-        response = Response(rdf_body(iri, fmt), 200, content_type=fmt.content_type)
-    response.headers["Content-Location"] = f"{where}.{SUFFIX[fmt.key]}"
-    if chosen is None:
-        response.headers["Vary"] = "Accept"
-    response.headers["Link"] = ", ".join(
-        f'<{where}.{SUFFIX[f.key]}>; rel="alternate"; type="{f.media_type}"' for f in OFFERED
-    )
-    set_validators(response, variant)
-    return response
+        if fmt.key == "html":
+            desc = describe(iri)
+            if desc is None:
+                raise _not_found(iri)
+            response = Response(render_resource(desc, where), 200, content_type="text/html; charset=utf-8")
+        else:
+            if exists is None and not ask_exists(iri):
+                raise _not_found(iri)
+            response = Response(rdf_body(iri, fmt), 200, content_type=fmt.content_type)
+        response.headers["Content-Location"] = f"{where}.{SUFFIX[fmt.key]}"
+        response.headers["Link"] = ", ".join(
+            f'<{where}.{SUFFIX[f.key]}>; rel="alternate"; type="{f.media_type}"' for f in OFFERED
+        )
+        return response
+
+    return conditional(fmt.key, body, negotiated=chosen is None)
 
 
 def render_resource(desc: Description, where: str) -> str:

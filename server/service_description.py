@@ -9,7 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
 
-from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
+from foedus.server.context import state
+from foedus.server.http import conditional
+from foedus.server.query_exec import endpoint_url
+from foedus.sparql.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
 
 bp = Blueprint("service_description", __name__)
 
@@ -29,18 +32,8 @@ def _sd(name: str) -> NamedNode:
     return NamedNode(SD + name)
 
 
-def endpoint_url() -> str:
-    """The public URL of the query endpoint (public_base_url, else this request's root)."""
-    from foedus.server.app import state
-
-    base = state().settings.public_base_url or request.url_root
-    return base.rstrip("/") + "/sparql"
-
-
 def service_triples(endpoint: str) -> list[Triple]:
     """The description as triples: language, result formats, features, the dataset and its named graphs."""
-    from foedus.server.app import state
-
     st = state()
     service = NamedNode(endpoint + "#service")
     triples = [
@@ -61,10 +54,11 @@ def service_triples(endpoint: str) -> list[Triple]:
         Triple(dataset, _sd("defaultGraph"), default),
         Triple(default, RDF_TYPE, _sd("Graph")),
     ]
-    if st.info is not None:
-        total = st.info.default_graph_triples
+    info = st.info
+    if info is not None:
+        total = info.default_graph_triples
         triples.append(Triple(default, VOID_TRIPLES, Literal(str(total), datatype=XSD_INTEGER)))
-        for n, (name, count) in enumerate(st.info.graphs.items()):
+        for n, (name, count) in enumerate(info.graphs.items()):
             named, graph = BlankNode(f"named{n}"), BlankNode(f"graph{n}")
             triples += [
                 Triple(dataset, _sd("namedGraph"), named),
@@ -79,28 +73,18 @@ def service_triples(endpoint: str) -> list[Triple]:
 
 def describe() -> Response:
     """The service description in the RDF format the client accepts (Turtle unless it asks otherwise)."""
-    from foedus.server.http import check_not_modified, set_validators
-
     fmt = negotiate(
         RDF_FORMATS, request.headers.get("Accept"), request.args.get("format"), "the service description"
     )
-    variant = "sd-" + fmt.key
-    not_modified = check_not_modified(variant)
-    if not_modified is not None:
-        return not_modified
-    assert fmt.rdf is not None
-    triples = service_triples(endpoint_url())
-    data = (
-        triples
-        if not fmt.rdf.supports_datasets
-        else [Quad(t.subject, t.predicate, t.object) for t in triples]
-    )
-    kwargs = {"prefixes": PREFIXES} if fmt.key in ("turtle", "trig") else {}
-    body = serialize(data, format=fmt.rdf, **kwargs)  # type: ignore[arg-type]
-    response = Response(body, 200, content_type=fmt.content_type)
-    response.headers["Vary"] = "Accept"
-    set_validators(response, variant)
-    return response
+
+    def body() -> Response:
+        assert fmt.rdf is not None
+        triples = service_triples(endpoint_url())
+        data = triples if not fmt.rdf.supports_datasets else [Quad(t.subject, t.predicate, t.object) for t in triples]
+        kwargs = {"prefixes": PREFIXES} if fmt.key in ("turtle", "trig") else {}
+        return Response(serialize(data, format=fmt.rdf, **kwargs), 200, content_type=fmt.content_type)  # type: ignore[arg-type]
+
+    return conditional("sd-" + fmt.key, body)
 
 
 @bp.route("/sparql/service-description", methods=["GET"])

@@ -11,9 +11,10 @@ from flask import Blueprint, Response, current_app, make_response, request
 from werkzeug.datastructures import MultiDict
 
 from foedus.server import errors
+from foedus.server.context import state
 from foedus.server.errors import PROTOCOL
-from foedus.server.formats import RDF_FORMATS, prefers
 from foedus.server.query_exec import Dataset, answer
+from foedus.sparql.formats import RDF_FORMATS, prefers
 
 bp = Blueprint("sparql", __name__)
 
@@ -40,8 +41,6 @@ def _one_query(params: MultiDict[str, str]) -> str | None:
 
 
 def _check_size() -> None:
-    from foedus.server.app import state
-
     limit = int(state().settings.max_request_bytes)
     if len(request.query_string) > limit or (request.content_length or 0) > limit:
         raise errors.too_large(limit)

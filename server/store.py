@@ -1,10 +1,9 @@
-"""Load the data the server answers from, once at start-up: a release (foedus.nq, release.json) or files."""
+"""Load the data the embedded backend answers from, once at start-up: a release (foedus.nq, release.json) or files."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,17 +11,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 
 from foedus.errors import ConfigError, SourceError
 from foedus.graph import layout
-
-
-@dataclass(frozen=True)
-class ReleaseInfo:
-    """What the server says about its data: version (ETag), time (Last-Modified), triples per named graph."""
-
-    version: str
-    last_modified: datetime
-    graphs: dict[str, int] = field(default_factory=dict)
-    default_graph_triples: int = 0  # the merged default graph: every distinct triple of the data
-    source: str = ""
+from foedus.server.backend import DataInfo
 
 
 def count_graphs(store: Store) -> tuple[dict[str, int], int]:
@@ -51,7 +40,7 @@ def _mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC)
 
 
-def load_release_store(release_dir: Path) -> tuple[Store, ReleaseInfo]:
+def load_release_store(release_dir: Path) -> tuple[Store, DataInfo]:
     """Load a release's `foedus.nq` (e.g. releases/latest) into a memory store; version from release.json."""
     release_dir = Path(release_dir)
     nq, meta_path = release_dir / layout.NQUADS, release_dir / layout.RELEASE_JSON
@@ -71,7 +60,7 @@ def load_release_store(release_dir: Path) -> tuple[Store, ReleaseInfo]:
     _load(store, nq, RdfFormat.N_QUADS, None)
     merge_into_default_graph(store)
     graphs, default = count_graphs(store)
-    info = ReleaseInfo(
+    info = DataInfo(
         version=str(meta.get("version") or release_dir.resolve().name),
         last_modified=_mtime(meta_path),
         graphs=graphs,
@@ -91,7 +80,7 @@ def _load(store: Store, path: Path, fmt: RdfFormat, graph: NamedNode | None) -> 
         raise SourceError(f"does not parse as {fmt.name}: {exc}", where=str(path)) from None
 
 
-def load_files_store(paths: list[Path]) -> tuple[Store, ReleaseInfo]:
+def load_files_store(paths: list[Path]) -> tuple[Store, DataInfo]:
     """Load RDF files; N-Quads/TriG keep their named graphs; a triples file becomes its file: IRI's graph."""
     store = Store()
     digest = hashlib.sha256()
@@ -107,7 +96,7 @@ def load_files_store(paths: list[Path]) -> tuple[Store, ReleaseInfo]:
     merge_into_default_graph(store)
     graphs, default = count_graphs(store)
     newest = max((_mtime(Path(p)) for p in paths), default=datetime.now(tz=UTC))
-    info = ReleaseInfo(
+    info = DataInfo(
         version="files-" + digest.hexdigest()[:12],
         last_modified=newest,
         graphs=graphs,

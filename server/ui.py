@@ -16,7 +16,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
 from pyoxigraph import Literal, NamedNode
 
+from foedus.queries.inline import inline_values
 from foedus.server import errors
+from foedus.server.context import state
 from foedus.server.page_queries import iri, run_select
 from foedus.server.resources import FO, curie, href, iri_base, labels_for
 from foedus.server.service_description import endpoint_url
@@ -66,8 +68,6 @@ def _alliances() -> list[dict[str, str]]:
 @bp.route("/", methods=["GET"])
 def home() -> str:
     """The home page: what Foedus is, a search box, the pictures, the curated alliances."""
-    from foedus.server.app import state
-
     st = state()
     triples = (st.info.default_graph_triples) if st.info else None
     return render_template("home.html", alliances=_alliances(), info=st.info, triples=triples)
@@ -102,7 +102,7 @@ def search() -> str:
 
 
 def saved_examples() -> list[dict[str, str]]:
-    """The saved queries (queries/*.rq) as YASGUI examples, parameters bound to their documented examples."""
+    """The saved queries (queries/*.rq) as YASGUI examples, a VALUES row binding the documented examples."""
     from foedus.queries.catalog import Catalog, load_catalog
     from foedus.server.api import EXTENSION
 
@@ -118,25 +118,10 @@ def saved_examples() -> list[dict[str, str]]:
                 "name": saved.name,
                 "title": saved.title,
                 "description": saved.description,
-                "query": with_example_values(
-                    saved.text, {p.name: str(p.parse(p.example)) for p in saved.params if p.example}
-                ),
+                "query": inline_values(saved.text, {p.variable: p.parse(p.example) for p in saved.params}),
             }
         )
     return examples
-
-
-def with_example_values(text: str, values: dict[str, str]) -> str:
-    """The query with a VALUES row binding its parameters, first in its WHERE block so FILTERs see them."""
-    if not values:
-        return text
-    names = " ".join("?" + n for n in values)
-    row = " ".join(values.values())
-    clause = f"\n  VALUES ({names}) {{ ({row}) }}  # example parameters: change them here"
-    match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE) or re.search(r"\{", text)
-    if match is None:
-        return text
-    return text[: match.end()] + clause + text[match.end() :]
 
 
 @bp.route("/query", methods=["GET"])

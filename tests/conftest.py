@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from foedus.ontology.check import Problem
+    from foedus.queries.catalog import SavedQuery
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -115,3 +116,17 @@ def full_store(full_release: Path) -> Store:
     from foedus.server.store import load_release_store
 
     return load_release_store(full_release)[0]
+
+
+def run_saved(store: Store, saved: SavedQuery, given: dict[str, str]) -> Any:
+    """Evaluate a saved query in process on a test store: parameters bound by substitution, class checks asked.
+
+    The server and `foedus query` run saved queries through the backend; tests that compare answers on many
+    stores evaluate them directly.
+    """
+    from foedus.queries.catalog import instance_ask
+    from foedus.queries.run import check_classes
+
+    subs = saved.bind(given)
+    check_classes(lambda value, cls: bool(store.query(instance_ask(value, cls))), saved, subs)
+    return store.query(saved.text, substitutions=subs)

@@ -82,3 +82,27 @@ def test_method_not_allowed_names_the_allowed_methods(app: Flask) -> None:
 def test_shape_is_documented() -> None:
     readme = (Path(__file__).resolve().parents[1] / "server" / "README.md").read_text(encoding="utf-8")
     assert '"status"' in readme and '"spec"' in readme
+
+
+def test_any_foedus_error_reaching_flask_keeps_its_place_and_hint() -> None:
+    """One family, one handler: a FoedusError escaping a route is our shape with its where and hint, not a bare 500."""
+    from foedus.errors import ConfigError
+    from foedus.queries.params import ParamError
+
+    app = create_app(load_settings().replace(workers=1), Store())
+
+    @app.route("/boom-config")
+    def boom_config() -> str:
+        raise ConfigError("cannot use this value", where="foedus.toml:3", hint="set it to a number")
+
+    @app.route("/boom-param")
+    def boom_param() -> str:
+        raise ParamError("year", "is not a year")
+
+    config = app.test_client().get("/boom-config")
+    assert config.status_code == 500 and config.mimetype == "application/json"
+    error = json.loads(config.data)["error"]
+    assert set(error) == {"status", "title", "detail", "spec"}
+    assert error["detail"] == "foedus.toml:3: cannot use this value (hint: set it to a number)"
+    param = app.test_client().get("/boom-param", headers={"Accept": "text/plain"})
+    assert param.status_code == 400 and param.data.startswith(b"400 Bad request") and b"parameter 'year'" in param.data

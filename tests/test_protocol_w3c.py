@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
-from pyoxigraph import DefaultGraph, RdfFormat, Store
+from pyoxigraph import DefaultGraph, Literal, NamedNode, QueryResultsFormat, RdfFormat, Store, parse_query_results
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, Namespace
 from test_server_live import running_server
@@ -29,6 +29,8 @@ from test_server_live import running_server
 from foedus.server.app import create_app
 from foedus.server.store import load_files_store
 from foedus.settings import load_settings
+from foedus.sparql.formats import RESULT_FORMATS
+from foedus.sparql.results import write_solutions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "server"
 PROTOCOL = json.loads((FIXTURES / "protocol-cases.json").read_text(encoding="utf-8"))["cases"]
@@ -217,3 +219,51 @@ def test_sd_endpoint_uses_public_base_url() -> None:
     )
     graph = _description(app, "text/turtle", "http://10.0.0.5:8000/")
     assert (None, SD.endpoint, URIRef("https://foedus.example.org/sparql")) in graph
+
+
+def test_relative_iris_resolve_against_the_endpoint() -> None:
+    """W3C query_content_type_construct sends `CONSTRUCT { <s> <p> 1 } WHERE {}`: relative IRIs, base = endpoint."""
+    store, info = load_files_store([FIXTURES / "protocol-data.trig"])
+    public = create_app(
+        load_settings().replace(workers=1, public_base_url="https://foedus.example.org/"), store, info=info
+    )
+    for app, base in ((public, "https://foedus.example.org/"), (_app(FIXTURES / "protocol-data.trig"), "http://localhost/")):
+        response = app.test_client().post(
+            "/sparql", data="CONSTRUCT { <s> <p> 1 } WHERE {}", content_type="application/sparql-query",
+            headers={"Accept": "application/n-triples"},
+        )
+        assert response.status_code == 200, response.data
+        assert response.data.decode().split() == [
+            f"<{base}s>", f"<{base}p>", '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', "."
+        ]
+    own_base = public.test_client().get(
+        "/sparql", query_string={"query": "BASE <http://example.org/> SELECT ?x { BIND(<y> AS ?x) }", "format": "tsv"}
+    )
+    assert own_base.data.decode().splitlines()[1] == "<http://example.org/y>"  # the query's BASE still wins
+
+
+def test_service_targets_are_judged_resolved_against_the_endpoint() -> None:
+    """A relative SERVICE IRI is the IRI the engine will call: the endpoint's base applied, then the allow-list."""
+    from foedus.server.errors import ApiError
+    from foedus.server.query_exec import prepare
+
+    settings = load_settings().replace(service_allowlist="https://foedus.example.org/peer")
+    base = "https://foedus.example.org/sparql"
+    query = "SELECT * WHERE { SERVICE <peer> { ?s ?p ?o } }"
+    assert prepare(query, settings, None, None, base).services == ("https://foedus.example.org/peer",)
+    with pytest.raises(ApiError):
+        prepare(query, settings, None, None, "http://127.0.0.1:9/sparql")
+    with pytest.raises(ApiError):
+        prepare(query.replace("<peer>", "<../internal/peer>"), settings, None, None, base)
+
+
+def test_tsv_keeps_datatypes_whose_lexical_form_is_not_canonical() -> None:
+    """W3C csvtsv03: `"-3"^^xsd:negativeInteger` written bare (`-3`) would be read back as xsd:integer."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    pairs = (("-3", "negativeInteger"), ("042", "integer"), ("1.50", "decimal"), ("42", "integer"))
+    terms = [Literal(value, datatype=NamedNode(xsd + dt)) for value, dt in pairs]
+    out = io.BytesIO()
+    write_solutions(out, next(f for f in RESULT_FORMATS if f.key == "tsv"), ["x"], [[t] for t in terms])
+    assert out.getvalue().decode().splitlines()[1] == f'"-3"^^<{xsd}negativeInteger>'
+    read = parse_query_results(out.getvalue(), format=QueryResultsFormat.TSV)
+    assert [row["x"] for row in read] == terms  # type: ignore[index,union-attr]

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import curated_store
+from conftest import curated_store, run_saved
 from pyoxigraph import Store
 
 from foedus.queries.catalog import Catalog, load_catalog
-from foedus.queries.run import run_saved
 
 ID = "https://w3id.org/foedus/id/"
 FO = "https://w3id.org/foedus/ontology/"

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_saved
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from foedus.errors import QueryFileError
 from foedus.queries.catalog import ParamError, load_catalog, parse_query_file
-from foedus.queries.run import render, run_saved
+from foedus.queries.params import Param
+from foedus.queries.run import render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -201,3 +203,44 @@ SELECT ?s ?name WHERE { ?s <urn:label> ?name }
     hostile = 'x" } UNION { ?s ?p ?name } #'
     assert list(run_saved(store, q, {"name": hostile})) == []  # type: ignore[arg-type]
     assert "(0 rows)" in render(run_saved(store, q, {"name": hostile}), "table")
+
+
+def test_a_registered_type_brings_its_parse_schema_and_form_control(tmp_path: Path) -> None:
+    """A type is one registration: headers may name it, OpenAPI documents it, the /api form enters it."""
+    from foedus.queries.openapi import openapi_document
+    from foedus.queries.params import REGISTRY, ParamType, register
+
+    def parse_year(p: Param, raw: str) -> Literal:
+        if not raw.isdigit() or len(raw) != 4:
+            raise ParamError(p.name, f"{raw!r} is not a four-digit year")
+        return Literal(raw, datatype=NamedNode(XSD + "gYear"))
+
+    register(ParamType("year", frozenset(), parse_year, lambda p: {"type": "string", "pattern": "^[0-9]{4}$"},
+                       lambda p: {"inputmode": "numeric"}))
+    try:
+        (tmp_path / "q.rq").write_text(GOOD.replace("?date date example=1990-01-01", "?date year example=1990"),
+                                       encoding="utf-8")
+        saved = load_catalog(tmp_path).queries["q"]
+        param = saved.param("date")
+        assert param.parse("1990") == Literal("1990", datatype=NamedNode(XSD + "gYear"))
+        with pytest.raises(ParamError, match="four-digit"):
+            param.parse("90")
+        schema = openapi_document(load_catalog(tmp_path))["paths"]["/api/q"]["get"]["parameters"][1]["schema"]
+        assert schema == {"type": "string", "pattern": "^[0-9]{4}$"}
+        assert param.html_input() == {"inputmode": "numeric"}
+    finally:
+        REGISTRY.pop("year")
+    assert "unknown type 'year'" in str(_load(tmp_path, (tmp_path / "q.rq").read_text(encoding="utf-8")))
+
+
+def test_every_packaged_type_documents_itself() -> None:
+    """No type falls back to "a string": each registered type gives its own schema and form control."""
+    from foedus.queries.params import REGISTRY
+
+    assert set(REGISTRY) == {"iri", "date", "integer", "string", "langstring", "enum"}
+    for name, kind in REGISTRY.items():
+        p = Param("x", name, "doc", "1", values=("a", "b"), minimum=1)
+        assert "type" in kind.schema(p), name
+        assert isinstance(kind.html(p), dict)
+    assert Param("x", "integer", "d", "1", minimum=1).html_input() == {"type": "number", "min": "1"}
+    assert Param("x", "date", "d", "1990-01-01").html_input() == {"type": "date"}

@@ -14,8 +14,9 @@ import pytest
 from conftest import curated_store
 from pyoxigraph import RdfFormat
 
+from foedus.cli import run_saved_query_cli
 from foedus.queries.catalog import ParamError, load_catalog
-from foedus.queries.run import UnknownQuery, run_saved_query_cli
+from foedus.queries.run import UnknownQuery
 from foedus.settings import Settings, load_settings
 
 NATO = "https://w3id.org/foedus/id/alliance/nato"

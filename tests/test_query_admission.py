@@ -18,8 +18,8 @@ from flask import Flask
 from test_server_live import ALLIANCES, RUNAWAY, running_server
 
 from foedus.server.app import create_app
-from foedus.server.query_exec import Limits, pool_for
-from foedus.server.query_pool import Admission, HelperPool
+from foedus.server.backend import Admission, Limits
+from foedus.server.query_pool import HelperPool, pool_for
 from foedus.server.store import load_files_store
 from foedus.settings import load_settings
 
@@ -43,7 +43,7 @@ def _wait_for(condition: Callable[[], bool], what: str) -> None:
 @contextmanager
 def _runaway(app: Flask, address: str) -> Iterator[dict[str, Any]]:
     """A runaway query from `address` in a thread, running in a helper when the block starts."""
-    pool = pool_for(Limits.from_settings(_settings_of(app)))
+    pool = pool_for(Limits.from_settings(_settings_of(app)).admission)
     answer: dict[str, Any] = {}
 
     def run() -> None:
@@ -64,7 +64,7 @@ def _runaway(app: Flask, address: str) -> Iterator[dict[str, Any]]:
 
 
 def _settings_of(app: Flask) -> Any:
-    from foedus.server.app import state
+    from foedus.server.context import state
 
     with app.app_context():
         return state().settings
@@ -101,7 +101,7 @@ def test_a_client_above_its_cap_gets_429_and_others_are_served() -> None:
 def test_a_runaway_query_leaves_the_other_helper_answering() -> None:
     """Two helpers: cheap queries are answered while the runaway still runs in the other one."""
     app = _app(query_helpers=2, query_queue=0, client_query_limit=0, query_timeout=15.0)
-    pool = pool_for(Limits.from_settings(_settings_of(app)))
+    pool = pool_for(Limits.from_settings(_settings_of(app)).admission)
     with _runaway(app, "127.0.0.13") as answer:
         for _ in range(5):
             assert _ask(app, "127.0.0.14").status_code == 200

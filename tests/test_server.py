@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from pyoxigraph import Store
+from pyoxigraph import NamedNode, Store
 from werkzeug.test import TestResponse
 
 from foedus.errors import ConfigError
 from foedus.server import errors
 from foedus.server.app import create_app
-from foedus.server.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
-from foedus.server.query_exec import Dataset, EmbeddedBackend, Limits, execute, prepare
+from foedus.server.backend import Limits, Query
+from foedus.server.embedded import EmbeddedBackend
+from foedus.server.query_exec import prepare
 from foedus.server.store import load_files_store, load_release_store
 from foedus.settings import Settings, load_settings
+from foedus.sparql.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "server"
 ALLIANCES = FIXTURES / "alliances.nq"
@@ -345,17 +347,17 @@ def test_row_cap_truncates_with_header() -> None:
     assert "Foedus-Results-Truncated" not in get(app, "SELECT * WHERE { ?s a ?o }").headers
 
 
-def test_execute_is_callable_by_other_blueprints() -> None:
+def test_the_backend_answers_bytes_and_terms() -> None:
     store, _ = load_files_store([ALLIANCES])
-    outcome = execute(
-        EmbeddedBackend(store),
-        "SELECT ?s WHERE { ?s a ?t }",
-        "SELECT",
-        RESULT_FORMATS[2],
-        Dataset(),
-        Limits(timeout=10, max_rows=100),
-    )
+    backend = EmbeddedBackend(store)
+    outcome = backend.answer(Query("SELECT ?s WHERE { ?s a ?t }"), RESULT_FORMATS[2], Limits(timeout=10, max_rows=100))
     assert outcome.rows == 2 and outcome.body.startswith(b"s\r\n") and not outcome.truncated
+    limits = Limits(timeout=10, max_rows=1)
+    rows = backend.select(Query("SELECT ?s ?t WHERE { ?s a ?t } ORDER BY ?s"), limits)
+    assert len(rows) == 1 and isinstance(rows[0]["s"], NamedNode) and set(rows[0]) == {"s", "t"}
+    assert backend.ask(Query("ASK { ?s a ?t }", "ASK"), limits) is True
+    triples, truncated = backend.construct(Query("CONSTRUCT WHERE { ?s a ?t }", "CONSTRUCT"), limits)
+    assert len(triples) == 1 and truncated
 
 
 # HTTP: caching, CORS, health -------------------------------------------------------------------------------
@@ -371,6 +373,20 @@ def test_etag_and_last_modified_give_304(app: Flask) -> None:
     assert get(app, SELECT, format="csv").headers["ETag"] != etag
     sd = app.test_client().get("/sparql")
     assert app.test_client().get("/sparql", headers={"If-None-Match": sd.headers["ETag"]}).status_code == 304
+
+
+def test_ontology_and_service_description_answer_through_the_conditional_path(app: Flask) -> None:
+    """/ontology (it sent no ETag) is versioned by its file; a changed representation has another ETag."""
+    client = app.test_client()
+    turtle = client.get("/ontology.ttl")
+    assert turtle.status_code == 200 and turtle.headers["ETag"].endswith('.turtle"')
+    assert "Last-Modified" in turtle.headers
+    assert "Vary" not in turtle.headers  # the suffix chose the format
+    assert client.get("/ontology.ttl", headers={"If-None-Match": turtle.headers["ETag"]}).status_code == 304
+    negotiated = client.get("/ontology", headers={"Accept": "application/n-triples"})
+    assert negotiated.headers["Vary"] == "Accept" and negotiated.headers["ETag"] != turtle.headers["ETag"]
+    sd = client.get("/sparql/service-description", headers={"Accept": "application/n-triples"})
+    assert sd.headers["ETag"].endswith('.sd-ntriples"') and "Accept" in sd.headers["Vary"]
 
 
 def test_cors(app: Flask) -> None:

@@ -154,3 +154,38 @@ def test_saved_queries_answer_from_the_remote_store(virtuoso: str, tmp_path: Pat
     not_an_alliance = client.get("/api/alliance-members-on-date", query_string={
         "alliance": "https://w3id.org/foedus/id/state/2", "date": "1990-01-01"})
     assert not_an_alliance.status_code == 400 and b"is not a fo:Alliance" in not_an_alliance.data
+
+
+def test_remote_mode_sends_an_etag_and_describes_the_named_graphs(virtuoso: str, release: Path) -> None:
+    """The remote data's version (triples per graph, release version) is the ETag; an update changes it."""
+    from rdflib import Graph, Namespace, URIRef
+
+    publish_release(remote(virtuoso, remote_graph_store=virtuoso + "/sparql-graph-crud-auth"), release)
+    settings = remote(virtuoso, update_token="t0k", remote_update_endpoint=virtuoso + "/sparql-auth")
+    client = create_app(settings).test_client()
+    query = {"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CURATED}> {{ ?s ?p ?o }} }}", "format": "json"}
+    first = client.get("/sparql", query_string=query)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('"remote-') and "Last-Modified" not in first.headers
+    assert client.get("/sparql", query_string=query, headers={"If-None-Match": etag}).status_code == 304
+
+    sd_ns = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    described = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")
+    names = {str(described.value(n, sd_ns.name)): n for n in described.subjects(sd_ns.name, None)}
+    assert CURATED in names
+    triples = described.value(described.value(names[CURATED], sd_ns.graph), URIRef("http://rdfs.org/ns/void#triples"))
+    assert int(triples) == 9  # type: ignore[arg-type]
+
+    scratch = "https://w3id.org/foedus/graph/test-scratch"
+    negative = '"-3"^^<http://www.w3.org/2001/XMLSchema#negativeInteger>'
+    insert = f"INSERT DATA {{ GRAPH <{scratch}> {{ <urn:x:s> <urn:x:p> {negative} }} }}"
+    auth = {"Authorization": "Bearer t0k"}
+    try:
+        assert client.post("/update", data={"update": insert}, headers=auth).status_code == 200
+        changed = client.get("/sparql", query_string=query, headers={"If-None-Match": etag})
+        assert changed.status_code == 200 and changed.headers["ETag"] != etag
+        tsv = client.get("/sparql", query_string={"query": f"SELECT ?o {{ GRAPH <{scratch}> {{ ?s ?p ?o }} }}",
+                                                   "format": "tsv"})
+        assert tsv.data.decode().splitlines()[1] == negative  # kept as typed, never written bare
+    finally:
+        client.post("/update", data={"update": f"DROP SILENT GRAPH <{scratch}>"}, headers=auth)

@@ -9,13 +9,14 @@ from collections.abc import Iterator
 import pytest
 from fixtures.ui.release import VERSION, shared_releases
 from flask.testing import FlaskClient
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, Variable, parse
 
+from foedus.queries.inline import inline_values
 from foedus.server.app import create_app
-from foedus.server.ui import with_example_values
 from foedus.server.vendor import VENDOR
 from foedus.settings import load_settings
 
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 PAGES = ("/", "/query", "/timeline", "/timeline?of=state/365", "/network?year=1914", "/dataset",
          "/search?q=pact", "/id/alliance/nato", "/id/state/255")
 
@@ -77,9 +78,10 @@ def test_query_page_config_has_endpoint_prefixes_and_runnable_examples(client: F
 def test_example_values_go_first_in_the_where_block() -> None:
     """Parameters become a VALUES row at the start of WHERE, so FILTERs and aggregates see them."""
     text = "PREFIX fo: <x:>\nSELECT ?a WHERE {\n  ?a ?p ?date FILTER(?date > ?d)\n} GROUP BY ?a"
-    out = with_example_values(text, {"d": '"1990-01-01"^^<http://www.w3.org/2001/XMLSchema#date>'})
+    out = inline_values(text, {Variable("d"): Literal("1990-01-01", datatype=NamedNode(XSD_DATE))})
     assert out.index("VALUES (?d)") > out.index("WHERE {") and out.index("VALUES") < out.index("FILTER")
-    assert with_example_values(text, {}) == text
+    assert '"1990-01-01"^^<http://www.w3.org/2001/XMLSchema#date>' in out
+    assert inline_values(text, {}) == text
 
 
 def test_timeline_data_of_an_alliance(client: FlaskClient) -> None:

@@ -84,11 +84,10 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     ]
 
 
-def inspect_query(text: str) -> QueryText:
-    """Read the form and SERVICE targets of a query or update (resolved against PREFIX and BASE)."""
+def inspect_query(text: str, base: str = "") -> QueryText:
+    """Read the form and SERVICE targets of a query or update (resolved against `base`, then PREFIX and BASE)."""
     tokens = _tokens(text)
     prefixes: dict[str, str] = {}
-    base = ""
     form: str | None = None
     i = 0
     while i < len(tokens):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import RdfFormat
 
-from foedus.server.errors import bad_request, not_acceptable
+from foedus.errors import ApiError
 
 
 @dataclass(frozen=True)
@@ -161,4 +161,14 @@ def formats_for(form: str) -> tuple[Format, ...]:
         return RESULT_FORMATS
     if form in ("CONSTRUCT", "DESCRIBE"):
         return RDF_FORMATS
-    raise bad_request(f"unknown query form {form!r}")
+    raise ApiError(400, "Bad request", f"unknown query form {form!r}", "https://www.w3.org/TR/sparql11-query/#QueryForms")
+
+
+def not_acceptable(offered: list[str], what: str = "this result") -> ApiError:
+    """406: none of the media types the client accepts can carry this result."""
+    return ApiError(
+        406,
+        "Not acceptable",
+        f"cannot produce {what} in any media type the request accepts; available: {', '.join(offered)}",
+        "https://www.rfc-editor.org/rfc/rfc9110#name-406-not-acceptable",
+    )

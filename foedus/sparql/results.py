@@ -1,8 +1,8 @@
 """Write query results to a binary file in the negotiated format, stopping at the row cap.
 
 SPARQL results (JSON, XML, CSV, TSV) are written here, term by term, so that a result can be cut at
-max_result_rows and so that TSV keeps every literal's datatype and language; RDF goes through pyoxigraph's
-serialisers.
+max_result_rows and so that TSV keeps every literal's datatype and language (never the bare Turtle forms, so a
+derived or non-canonical datatype survives); RDF goes through pyoxigraph's serialisers.
 """
 
 from __future__ import annotations
@@ -15,9 +15,19 @@ from itertools import islice
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple, serialize
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    Triple,
+    serialize,
+)
 
-from foedus.server.formats import Format
+from foedus.sparql.formats import Format
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -162,3 +172,28 @@ def write_triples(out: IO[bytes], fmt: Format, triples: list[Triple]) -> None:
         serialize([Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples], out, fmt.rdf)
     else:
         serialize(triples, out, fmt.rdf)
+
+
+def write_result(result: Any, form: str, fmt: Format, max_rows: int, out: IO[bytes]) -> tuple[int, bool]:
+    """Serialise an engine result into `out` in `fmt`, cut at max_rows; return the row count and the cut flag."""
+    if isinstance(result, bool | QueryBoolean):
+        write_boolean(out, fmt, bool(result))
+        return 1, False
+    if form == "SELECT" or isinstance(result, QuerySolutions):
+        variables = [v.value for v in result.variables]
+        solutions, truncated = capped(result, max_rows)
+        rows = [[_get(s, v) for v in variables] for s in solutions]
+        write_solutions(out, fmt, variables, rows)
+        return len(rows), truncated
+    triples, truncated = capped(
+        (t if isinstance(t, Triple) else Triple(t.subject, t.predicate, t.object) for t in result), max_rows
+    )
+    write_triples(out, fmt, triples)
+    return len(triples), truncated
+
+
+def _get(solution: Any, variable: str) -> Any:
+    try:
+        return solution[variable]
+    except KeyError:
+        return None
