@@ -1,4 +1,4 @@
-"""Check a query before it runs without letting its text hold the web worker (issue 18: cheap input, dear work).
+"""Check a query before it runs (`prepare`), without letting its text hold the web worker (`prepare_bounded`).
 
 `prepare` reads the text twice before the store sees it (our tokenizer; rdflib's parser when SERVICE may appear),
 and neither is linear on every input: 40 kB of `a.a.a.` took 6.7 s to reject. A text of at most
@@ -9,13 +9,41 @@ holds for queries anyway. Saved queries and what people type stay below the thre
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from foedus.server import errors, forked
 from foedus.server.errors import PROTOCOL
-from foedus.server.query_exec import Prepared, prepare
+from foedus.server.federation import check_services
 from foedus.settings import Settings
-from foedus.sparql.formats import formats_for
+from foedus.sparql.formats import Format, formats_for, negotiate
+from foedus.sparql.lexer import inspect_query
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A query checked and negotiated, ready to run: text, form, the chosen format, the services it calls."""
+
+    query: str
+    form: str
+    fmt: Format
+    services: tuple[str, ...] = ()
+    base_iri: str | None = None
+
+
+def prepare(
+    query: str, settings: Settings, accept: str | None, fmt_param: str | None, base_iri: str | None = None
+) -> Prepared:
+    """Check a query before it runs: refuse updates and SERVICE off the allow-list, pick the format."""
+    facts = inspect_query(query, base_iri or "")
+    if facts.is_update:
+        raise errors.read_only()
+    allowed = set(str(settings.service_allowlist or "").split())
+    services = tuple(check_services(query, facts, allowed, base_iri))
+    form = facts.form or "SELECT"  # not a recognisable query: the parser will say where it goes wrong (400)
+    what = "query results" if form in ("SELECT", "ASK") else "an RDF graph"
+    return Prepared(query, form, negotiate(formats_for(form), accept, fmt_param, what), services, base_iri)
+
 
 # Characters of query text checked in the worker itself; above, in a forked child with the query timeout.
 INSPECT_IN_WORKER = 4096

@@ -1,24 +1,18 @@
-"""Check a SPARQL query and answer it in the current request: the path /sparql and /api/<name> share.
+"""Answer a SPARQL query in the current request: the path /sparql and /api/<name> share.
 
-`prepare` refuses what must never run (updates, SERVICE off the allow-list, judged with the endpoint's IRI as
-base) and negotiates the format; `answer` runs the query through the backend with the limits and returns the
+query_check.prepare refuses what must never run (updates, SERVICE off the allow-list, judged with the endpoint's
+IRI as base) and negotiates the format; `answer` runs the query through the backend with the limits and returns the
 response through the one conditional-answer path (http.conditional: 304, ETag, Last-Modified, Vary).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Response, request
 
-from foedus.server import errors
 from foedus.server.backend import Dataset, Query, Substitutions
 from foedus.server.context import state
-from foedus.server.federation import check_services
 from foedus.server.http import conditional
-from foedus.settings import Settings
-from foedus.sparql.formats import Format, formats_for, negotiate
-from foedus.sparql.lexer import inspect_query
+from foedus.server.query_check import prepare_bounded
 
 TRUNCATED_HEADER = "Foedus-Results-Truncated"
 
@@ -34,31 +28,6 @@ def endpoint_url() -> str:
     return f"{request.scheme}://{request.host}{request.script_root}/sparql"  # cheaper than url_root, same IRI
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A query checked and negotiated, ready to run: text, form, the chosen format, the services it calls."""
-
-    query: str
-    form: str
-    fmt: Format
-    services: tuple[str, ...] = ()
-    base_iri: str | None = None
-
-
-def prepare(
-    query: str, settings: Settings, accept: str | None, fmt_param: str | None, base_iri: str | None = None
-) -> Prepared:
-    """Check a query before it runs: refuse updates and SERVICE off the allow-list, pick the format."""
-    facts = inspect_query(query, base_iri or "")
-    if facts.is_update:
-        raise errors.read_only()
-    allowed = set(str(settings.service_allowlist or "").split())
-    services = tuple(check_services(query, facts, allowed, base_iri))
-    form = facts.form or "SELECT"  # not a recognisable query: the parser will say where it goes wrong (400)
-    what = "query results" if form in ("SELECT", "ASK") else "an RDF graph"
-    return Prepared(query, form, negotiate(formats_for(form), accept, fmt_param, what), services, base_iri)
-
-
 def answer(
     query: str,
     dataset: Dataset | None = None,
@@ -70,8 +39,6 @@ def answer(
     """Answer a query in the current request with the app's backend, limits, negotiation and HTTP caching."""
     st = state()
     accept = request.headers.get("Accept") if accept is None else accept
-    from foedus.server.query_check import prepare_bounded
-
     # a long text is read in a killable child (query_check.py), a short one here
     prepared = prepare_bounded(query, st.settings, accept, fmt_param, endpoint_url())
 

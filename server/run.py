@@ -44,7 +44,9 @@ class FoedusServer(BaseApplication):
             "timeout": int(float(self.settings.query_timeout)) + 30,
             "graceful_timeout": 10,
             "limit_request_line": 0,
-            "limit_request_field_size": 0,
+            # A real cap, not 0: gunicorn's ASGI worker hands 0 to the C parser (gunicorn-h1c) as a limit of
+            # zero bytes, which refused every header ("Header size (23) exceeds limit (0)").
+            "limit_request_field_size": 65536,
             "accesslog": "-",
             "loglevel": str(self.settings.log_level).lower(),
             "control_socket_disable": True,  # several servers (tests, staging) must not share one socket

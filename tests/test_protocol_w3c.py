@@ -245,7 +245,7 @@ def test_relative_iris_resolve_against_the_endpoint() -> None:
 def test_service_targets_are_judged_resolved_against_the_endpoint() -> None:
     """A relative SERVICE IRI is the IRI the engine will call: the endpoint's base applied, then the allow-list."""
     from foedus.server.errors import ApiError
-    from foedus.server.query_exec import prepare
+    from foedus.server.query_check import prepare
 
     settings = load_settings().replace(service_allowlist="https://foedus.example.org/peer")
     base = "https://foedus.example.org/sparql"

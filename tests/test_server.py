@@ -16,7 +16,7 @@ from foedus.server import errors
 from foedus.server.app import create_app
 from foedus.server.backend import Limits, Query
 from foedus.server.embedded import EmbeddedBackend
-from foedus.server.query_exec import prepare
+from foedus.server.query_check import prepare
 from foedus.server.store import load_files_store, load_release_store
 from foedus.settings import Settings, load_settings
 from foedus.sparql.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
