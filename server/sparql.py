@@ -13,6 +13,7 @@ from foedus.server import errors
 from foedus.server.context import state
 from foedus.server.errors import PROTOCOL
 from foedus.server.query_exec import Dataset, answer
+from foedus.server.service_description import describe
 
 bp = Blueprint("sparql", __name__)
 
@@ -54,8 +55,6 @@ def sparql() -> Response:
     if request.method == "GET":
         query = _one_query(args)
         if query is None:
-            from foedus.server.service_description import describe
-
             return describe()
         return answer(query, _dataset(args), fmt_param=args.get("format"))
     ctype = request.mimetype
