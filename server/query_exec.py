@@ -13,19 +13,9 @@ from foedus.server.backend import Dataset, Query, Substitutions
 from foedus.server.context import state
 from foedus.server.http import conditional
 from foedus.server.query_check import prepare_bounded
+from foedus.server.service_description import endpoint_url
 
 TRUNCATED_HEADER = "Foedus-Results-Truncated"
-
-
-def endpoint_url() -> str:
-    """The public IRI of the query endpoint (public_base_url + sparql, else this request's root + sparql).
-
-    It is also the base IRI of every query sent to it, so `<s>` in a query means `<…/s>` next to the endpoint.
-    """
-    public = state().settings.public_base_url
-    if public:
-        return str(public).rstrip("/") + "/sparql"
-    return f"{request.scheme}://{request.host}{request.script_root}/sparql"  # cheaper than url_root, same IRI
 
 
 def answer(

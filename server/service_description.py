@@ -11,7 +11,6 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
 
 from foedus.server.context import state
 from foedus.server.http import conditional
-from foedus.server.query_exec import endpoint_url
 from foedus.sparql.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
 
 bp = Blueprint("service_description", __name__)
@@ -26,6 +25,17 @@ PREFIXES = {
     "formats": "http://www.w3.org/ns/formats/",
     "ent": "http://www.w3.org/ns/entailment/",
 }
+
+
+def endpoint_url() -> str:
+    """The public IRI of the query endpoint (public_base_url + sparql, else this request's root + sparql).
+
+    It is also the base IRI of every query sent to it, so `<s>` in a query means `<…/s>` next to the endpoint.
+    """
+    public = state().settings.public_base_url
+    if public:
+        return str(public).rstrip("/") + "/sparql"
+    return f"{request.scheme}://{request.host}{request.script_root}/sparql"  # cheaper than url_root, same IRI
 
 
 def _sd(name: str) -> NamedNode:

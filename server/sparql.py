@@ -64,6 +64,7 @@ def sparql() -> Response:
             response = make_response(page())
             response.vary.add("Accept")
             return response
+            return describe()
         return answer(query, _dataset(args), fmt_param=args.get("format"))
     ctype = request.mimetype
     if ctype == FORM:

@@ -16,11 +16,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
 from pyoxigraph import Literal, NamedNode
 
+from foedus.queries.catalog import Catalog, load_catalog
 from foedus.queries.inline import inline_values
 from foedus.server import errors
+from foedus.server.api import EXTENSION
 from foedus.server.context import state
 from foedus.server.page_queries import iri, run_select
-from foedus.server.resources import FO, curie, href, iri_base, labels_for
+from foedus.server.resources import FO, curie, href, iri_base, labels_for, memberships
 from foedus.server.service_description import endpoint_url
 from foedus.server.vendor import VENDOR, vendor_dir
 from foedus.vocab import PREFIXES
@@ -103,9 +105,6 @@ def search() -> str:
 
 def saved_examples() -> list[dict[str, str]]:
     """The saved queries (queries/*.rq) as YASGUI examples, a VALUES row binding the documented examples."""
-    from foedus.queries.catalog import Catalog, load_catalog
-    from foedus.server.api import EXTENSION
-
     cat: Catalog | None = current_app.extensions.get(EXTENSION)
     if cat is None:  # an app without the API blueprint: the UI loads the catalog itself, once
         cat = current_app.extensions.get("foedus.ui.catalog")
@@ -171,8 +170,6 @@ def timeline_data() -> Response:
 
 def timeline(iri: str) -> dict[str, Any]:
     """The timeline of an alliance (its members) or of a state (its alliances), from every source graph."""
-    from foedus.server.resources import memberships
-
     side = "member" if "/id/state/" in iri or "/id/actor/" in iri else "alliance"
     spells = memberships(iri, side)
     if not spells and side == "alliance":
