@@ -17,6 +17,7 @@ from foedus.errors import SourceError, ValidationFailed
 from foedus.graph import build as build_mod
 from foedus.graph import release as release_mod
 from foedus.graph.build import build_release
+from foedus.graph.staging import LOCK
 from foedus.settings import load_settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "curated"
@@ -104,7 +105,7 @@ def test_validation_failure_publishes_nothing(tmp_path: Path, monkeypatch: pytes
     assert "a focus node broke a shape" in str(err.value)
     assert results == []
     releases = tmp_path / "releases"
-    assert sorted(p.name for p in releases.iterdir()) == sorted([good.name, "latest"])
+    assert sorted(p.name for p in releases.iterdir() if p.name != LOCK) == sorted([good.name, "latest"])
     assert os.readlink(releases / "latest") == good.name
 
 
@@ -127,7 +128,7 @@ def test_failed_build_keeps_previous_release(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(RuntimeError):
         build_release(_settings(tmp_path), progress=False, curated_dir=curated)
     releases = tmp_path / "releases"
-    assert sorted(p.name for p in releases.iterdir()) == sorted([good.name, "latest"])
+    assert sorted(p.name for p in releases.iterdir() if p.name != LOCK) == sorted([good.name, "latest"])
     assert os.readlink(releases / "latest") == good.name
     assert len(written) == 3
 
