@@ -18,6 +18,7 @@ from foedus.server import (
     http,
     ontology_docs,
     resources,
+    search,
     service_description,
     sparql,
     ui,
@@ -42,6 +43,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     ontology_docs.bp,
     dataset.bp,
     ui.bp,
+    search.bp,
     validate.bp,
 )
 
