@@ -17,6 +17,7 @@ from foedus.server import (
     health,
     http,
     ontology_docs,
+    reconcile,
     resources,
     search,
     service_description,
@@ -44,6 +45,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     dataset.bp,
     ui.bp,
     search.bp,
+    reconcile.bp,
     validate.bp,
 )
 

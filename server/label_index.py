@@ -149,6 +149,12 @@ class LabelIndex:
         hi = bisect_left(self._words, prefix + "\uffff", lo)
         return set(self._word_names[lo:hi])
 
+    def word_holders(self, word: str) -> list[int]:
+        """Indexes of the names that hold `word` (folded) as a whole word."""
+        lo = bisect_left(self._words, word)
+        hi = bisect_left(self._words, word + " ", lo)
+        return self._word_names[lo:hi]
+
     def candidates(self, query: str) -> set[int]:
         """Indexes of the names matching `query` (text_match.matches: every query word starts a word of the name)."""
         wanted = sorted(set(words(query)), key=len, reverse=True)

@@ -47,3 +47,22 @@ def test_yasgui_completes_our_iris_from_the_index(page: object, base_url: str) -
     texts = page.locator(".CodeMirror-hints li").all_inner_texts()  # type: ignore[attr-defined]
     assert "foid:alliance/warsaw-pact" in texts
     shot(page, "query-autocomplete")
+
+
+def test_reconcile_from_the_home_page_with_previews(page: object, base_url: str) -> None:  # noqa: F811
+    """Home -> Reconcile -> a batch of names: best candidates with scores, match flags and the preview cards."""
+    page.goto(base_url + "/")  # type: ignore[attr-defined]
+    page.get_by_role("link", name="Reconcile").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/reconcile/docs")  # type: ignore[attr-defined]
+    page.locator("#reconcile-names").fill("Kingdom of Prussia\nUSSR\nWarsaw Pact")  # type: ignore[attr-defined]
+    page.locator("#reconcile-year").fill("")  # type: ignore[attr-defined]
+    page.locator("#reconcile-try button").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("#reconcile-out[data-ready='1']", timeout=20000)  # type: ignore[attr-defined]
+    rows = page.locator("#reconcile-out tbody tr").all_inner_texts()  # type: ignore[attr-defined]
+    assert "state/255" in rows[0] and "match" in rows[0]
+    assert "state/365" in rows[1]
+    assert "no candidate" in rows[2] or "not sure" in rows[2]  # an alliance asked for as a state is never certain
+    frame = page.frame_locator("#reconcile-out iframe").first  # type: ignore[attr-defined]
+    assert frame.locator("h1").inner_text() == "Germany"
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    shot(page, "reconcile-preview")
