@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from foedus.server.label_index import Entity, Hit, LabelIndex
-from foedus.server.text_match import fold, words
+from foedus.sparql.text_match import fold, words
 
 # Reconciliation types: id (the local name of the class in our ontology, schemaSpace + id), name, index kinds.
 TYPES: dict[str, tuple[str, tuple[str, ...]]] = {

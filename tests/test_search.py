@@ -13,8 +13,8 @@ from pyoxigraph import Literal, Store
 from foedus.server.app import create_app
 from foedus.server.label_index import LabelIndex, label_index
 from foedus.server.page_queries import run_select
-from foedus.sparql.text_match import fold, matches
 from foedus.settings import load_settings
+from foedus.sparql.text_match import fold, matches
 
 ID = "https://w3id.org/foedus/id/"
 

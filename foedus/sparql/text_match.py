@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 # Letters without a decomposition that still fold to ASCII in the names we hold (ß is handled by casefold).
 _EXTRA = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"})
@@ -52,6 +52,6 @@ def sparql_match(label: object, query: object) -> Literal | None:
     return Literal("true" if matches(query.value, label.value) else "false", datatype=XSD_BOOLEAN)
 
 
-def custom_functions() -> dict[NamedNode, Callable[..., Literal | None]]:
+def custom_functions() -> dict[NamedNode, Callable[..., NamedNode | BlankNode | Literal | Triple | None]]:
     """The functions our embedded store offers to SPARQL (pyoxigraph `custom_functions`)."""
     return {MATCH_FUNCTION: sparql_match}
