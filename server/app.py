@@ -17,7 +17,9 @@ from foedus.server import (
     health,
     http,
     ontology_docs,
+    reconcile,
     resources,
+    search,
     service_description,
     sparql,
     ui,
@@ -42,6 +44,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     ontology_docs.bp,
     dataset.bp,
     ui.bp,
+    search.bp,
+    reconcile.bp,
     validate.bp,
 )
 

@@ -41,6 +41,7 @@ from foedus.server.query_pool import pool_for, reset_pools
 from foedus.server.store import count_graphs, merge_into_default_graph
 from foedus.sparql.formats import RDF_FORMATS, RESULT_FORMATS, Format
 from foedus.sparql.results import write_result
+from foedus.sparql.text_match import custom_functions
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _REMOTE_STATUS = re.compile(r"\bError ([1-5])\d\d\b")
@@ -123,6 +124,7 @@ class EmbeddedBackend:
         kwargs: dict[str, Any] = {
             "substitutions": _decode_substitutions(request["subs"]) or None,
             "base_iri": request["base"],
+            "custom_functions": custom_functions(),  # fofn:match, the search box's rule (foedus/sparql/text_match.py)
         }
         if request["default"] or request["named"]:
             kwargs["default_graph"] = [NamedNode(g) for g in request["default"]]

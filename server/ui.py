@@ -75,34 +75,6 @@ def home() -> str:
     return render_template("home.html", alliances=_alliances(), info=st.info, triples=triples)
 
 
-@bp.route("/search", methods=["GET"])
-def search() -> str:
-    """Resources whose label contains the words asked for (case-insensitive), alliances and states first."""
-    q = request.args.get("q", "").strip()[:100]
-    results: list[dict[str, str]] = []
-    if q:
-        rows = run_select("label-search", needle=Literal(q.lower()))
-        labels = labels_for(r["x"].value for r in rows)
-        seen: dict[str, dict[str, str]] = {}
-        for row in rows:
-            entry = seen.setdefault(
-                row["x"].value,
-                {"iri": row["x"].value, "label": labels.get(row["x"].value, row["l"].value), "types": ""},
-            )
-            if "t" in row and row["t"].value.startswith(FO):
-                entry["types"] = ", ".join(
-                    sorted(set(filter(None, entry["types"].split(", "))) | {curie(row["t"].value)})
-                )
-        rank = {"alliance": 0, "state": 1, "actor": 2, "treaty": 3, "instrument": 4}
-
-        def order(e: dict[str, str]) -> tuple[int, str]:
-            kind = e["iri"][len(iri_base() + "id/") :].split("/")[0]
-            return rank.get(kind, 9), e["label"].lower()
-
-        results = sorted(seen.values(), key=order)[:200]
-    return render_template("search.html", q=q, results=results)
-
-
 def saved_examples() -> list[dict[str, str]]:
     """The saved queries (queries/*.rq) as YASGUI examples, a VALUES row binding the documented examples."""
     cat: Catalog | None = current_app.extensions.get(EXTENSION)

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple, Variable
 
+from foedus.sparql.text_match import custom_functions
+
 Term = NamedNode | BlankNode | Literal | Triple
 
 
@@ -18,4 +20,5 @@ def parse_check(text: str, substitutions: Mapping[Variable, Term] | None = None)
 
     pyoxigraph binds projected variables only (SEP-0007), so a parameter missing from SELECT fails here.
     """
-    Store().query(text, substitutions=dict(substitutions) if substitutions else None)
+    Store().query(text, substitutions=dict(substitutions) if substitutions else None,
+                  custom_functions=custom_functions())  # fofn:match parses and runs like a built-in

@@ -71,6 +71,32 @@
   Yasgui.Yasr.defaults.pluginOrder = ["table", "chart", "response"];
   Yasgui.Yasr.defaults.prefixes = config.prefixes;
 
+  // Autocompletion of our terms and IRIs from the label index (/search?format=json), never from the web (LOV):
+  // fo: classes after `a`, fo: properties in predicate position, and foid: resources anywhere by their names.
+  function fromIndex(kinds, strip) {
+    return function (yasqe, token) {
+      var typed = (token && token.autocompletionString) || "";
+      var words = strip(typed).replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[\/_-]+/g, " ").trim();
+      if (!words) { return Promise.resolve([]); }
+      var url = config.localBase + "search?format=json&limit=20&q=" + encodeURIComponent(words) +
+        kinds.map(function (k) { return "&kind=" + k; }).join("");
+      return fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (body) { return (body.results || []).map(function (r) { return r.iri; }); });
+    };
+  }
+  function after(ns) { return function (s) { return s.indexOf(ns) === 0 ? s.slice(ns.length) : s; }; }
+  var FO = config.prefixes.fo, FOID = config.prefixes.foid;
+  Yasgui.Yasqe.forkAutocompleter("class", { name: "foedusClass", bulk: false, get: fromIndex(["class"], after(FO)) }, false);
+  Yasgui.Yasqe.forkAutocompleter("property", { name: "foedusProperty", bulk: false, get: fromIndex(["property"], after(FO)) }, false);
+  Yasgui.Yasqe.forkAutocompleter("class", {
+    name: "foedusResource", bulk: false, get: fromIndex([], after(FOID)),
+    isValidCompletionPosition: function (yasqe) {
+      var token = yasqe.getCompleteToken();
+      return !!token && /^(foid:|<https:\/\/w3id\.org\/foedus\/id\/)/.test(token.string);
+    }
+  }, false);
+
   var examples = {};
   config.examples.forEach(function (ex) { examples[ex.name] = ex; });
   var first = config.examples.length ? config.examples[0].query : "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
@@ -82,7 +108,7 @@
     copyEndpointOnNewTab: false,
     persistenceId: null,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: config.endpoint }]; } },
-    yasqe: { value: initial, autocompleters: ["variables"], persistenceId: null },
+    yasqe: { value: initial, autocompleters: ["variables", "foedusClass", "foedusProperty", "foedusResource"], persistenceId: null },
     yasr: { prefixes: config.prefixes, persistenceId: null }
   });
   var tab = yasgui.getTab();
