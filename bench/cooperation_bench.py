@@ -1,4 +1,4 @@
-"""`python -m bench.cooperation_bench [--release DIR]`: latency of /api/cooperation-between-states, target p95 <= 100 ms.
+"""`python -m bench.cooperation_bench`: latency of /api/cooperation-between-states on loopback; target p95 <= 100 ms.
 
 The release is loaded once into the serving store, the Flask app is served on 127.0.0.1 (a free port, one thread,
 in this process), and a fixed list of dyad-years (US-Japan, US-UK, US-Germany, US-Korea, US-India, France-Germany,

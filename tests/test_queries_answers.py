@@ -257,12 +257,13 @@ def test_cooperation_between_the_us_and_japan_in_a_year(full: Store, catalog: Ca
     rows = answer(full, catalog, "cooperation-between-states", stateA=ID + "state/2", stateB=ID + "state/740",
                   year="1990")
     categories = {r["category"] for r in rows}
-    assert categories == {"alliance-obligation", "joint-exercise", "us-troops"}
+    assert categories == {"alliance-obligation", "defence-cooperation-agreement", "joint-exercise", "us-troops"}
+    assert pick(rows, category="defence-cooperation-agreement", item=ID + "instrument/dcad-0134")  # signed 1990
     (troops,) = pick(rows, category="us-troops")
-    assert troops["graph"] == GRAPH + "us-troops" and int(troops["value"]) > 40000
+    assert troops["graph"] == GRAPH + "us-troops" and troops["value"] == "46593"
     exercises = pick(rows, category="joint-exercise")
     assert exercises and all(r["start"].startswith("1990") for r in exercises)
-    assert {r["graph"] for r in exercises} == {GRAPH + "mme-7"}
+    assert GRAPH + "mme-7" in {r["graph"] for r in exercises}
     sixty = answer(full, catalog, "cooperation-between-states", stateA=ID + "state/740", stateB=ID + "state/2",
                    year="1960")
     assert pick(sixty, category="us-troops", value="83586")  # either order of the two states
@@ -279,16 +280,6 @@ def test_cooperation_names_defence_cooperation_agreements(full: Store, catalog: 
     assert none == []
 
 
-def test_exercises_of_nato_members_by_year(full: Store, catalog: Catalog) -> None:
-    rows = answer(full, catalog, "alliance-members-exercises")
-    years = [int(r["year"]) for r in rows]
-    assert years == list(range(1980, 2011))
-    for r in rows:
-        assert 0 < int(r["withTwoOrMoreMembers"]) <= int(r["exercises"])
-    busiest = max(rows, key=lambda r: int(r["exercises"]))
-    assert 1990 <= int(busiest["year"]) <= 2010  # the post-Cold War rise of partnership exercises
-
-
 def test_an_exercise_series_over_time(full: Store, catalog: Catalog) -> None:
     rows = answer(full, catalog, "exercise-series")
     assert len(rows) == 28  # MME's Cobra Gold editions
@@ -303,10 +294,3 @@ def test_the_states_a_state_exercised_with_most(full: Store, catalog: Catalog) -
     assert counts == sorted(counts, reverse=True) and len(rows) == 50
     assert ID + "state/200" in {r["partner"] for r in rows[:5]}  # the United Kingdom, among the first
     assert all(1980 <= int(r["firstYear"]) <= int(r["lastYear"]) <= 2010 for r in rows)
-
-
-def test_us_troops_in_nato_host_states(full: Store, catalog: Catalog) -> None:
-    rows = {int(r["year"]): r for r in answer(full, catalog, "us-troops-in-alliance")}
-    assert min(rows) == 1950 and max(rows) == 2024
-    assert int(rows[1960]["activeDutyTroops"]) > int(rows[2010]["activeDutyTroops"])  # the Cold War draw-down
-    assert int(rows[2024]["hosts"]) > int(rows[1980]["hosts"])  # enlargement: more member hosts
