@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import logging
 import statistics
 import sys
 import threading
@@ -73,6 +74,7 @@ def run(release: Path, *, requests: int = 400, seconds: float = 120.0) -> dict[s
     params = cases()
     engine = _timed(lambda p: list(run_saved(store, saved, p)), params, requests, seconds)
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     app = create_app(load_settings({"releases": release.parent}), store, info=info)
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=False)
@@ -92,7 +94,7 @@ def run(release: Path, *, requests: int = 400, seconds: float = 120.0) -> dict[s
     finally:
         server.shutdown()
         thread.join()
-    result = {"release": info.version if hasattr(info, "version") else str(release), "query": QUERY,
+    result: dict[str, Any] = {"release": getattr(info, "version", str(release)), "query": QUERY,
               "target_p95_ms": TARGET_P95_MS, "cases": len(params), "engine": _percentiles(engine),
               "http": _percentiles(http), "machine": machine()}
     result["meets_target"] = result["http"]["p95_ms"] <= TARGET_P95_MS
