@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rdflib import Namespace, URIRef
 
@@ -42,6 +43,15 @@ def is_slug(text: str) -> bool:
     return bool(_SLUG.match(text))
 
 
+def slugify(name: str) -> str:
+    """A slug for a name read from a source file: accents dropped, lowercase ASCII words joined by '-'."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = "-".join(re.findall(r"[a-z0-9]+", plain.lower()))
+    if not slug:
+        raise ValueError(f"no letters or digits to make a slug of in {name!r}")
+    return slug
+
+
 def mint(kind: str, *parts: object) -> URIRef:
     """Mint https://w3id.org/foedus/id/<kind>/<part>/<part>...; parts are slugs or integers."""
     return URIRef(ID + "/".join([kind, *(str(p) for p in parts)]))
@@ -70,6 +80,26 @@ def treaty_iri(slug: str) -> URIRef:
 def instrument_iri(slug: str) -> URIRef:
     """The IRI of an instrument of military diplomacy."""
     return mint("instrument", slug)
+
+
+def exercise_iri(mme_number: int) -> URIRef:
+    """An exercise of the MME data set (mme87 -> id/instrument/mme-87); a repeated MMEID adds numbered_iri."""
+    return instrument_iri(f"mme-{mme_number}")
+
+
+def exercise_series_iri(series_name: str) -> URIRef:
+    """The series an MME exercise belongs to, one per Series_Name: id/instrument/mme-series-<slug>."""
+    return instrument_iri(f"mme-series-{slugify(series_name)}")
+
+
+def territory_iri(code: int) -> URIRef:
+    """A host territory that is no COW state, by the code its source gives it (troopdata: Guam 1008)."""
+    return mint("territory", code)
+
+
+def base_iri(host_code: int, name: str) -> URIRef:
+    """A US base or site abroad: id/base/<host code>/<slug of its name>."""
+    return mint("base", host_code, slugify(name))
 
 
 def graph_iri(name: str) -> URIRef:

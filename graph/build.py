@@ -42,6 +42,9 @@ GRAPH_ORDER = (
     "cow-states-2016",
     "dcad-1.0",
     "owid-crosswalk",
+    "mme-7",
+    "us-troops",
+    "us-bases",
     "derived",
     "ontology",
     "description",
@@ -173,7 +176,8 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
         for ps in state.sources:
             for path, digest in ps.files.items():
                 state.inputs[f"sources/{path}"] = digest
-        ctx = ImportContext(alliance_iris=dict(core.alliance_iris), progress=say, warnings=state.warnings)
+        ctx = ImportContext(alliance_iris=dict(core.alliance_iris), progress=say, warnings=state.warnings,
+                            notes=state.notes)
         _import_sources(state, settings, ctx, say)
     else:
         state.notes.append("FOEDUS_SOURCES not set: curated core only")

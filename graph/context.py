@@ -20,13 +20,20 @@ class ImportContext:
       an atopid not in the map gets `id/alliance/atop-<atopid>`.
     - `progress`: call with a short line for long steps ("atop: 2510 member rows").
     - `warnings`: append one line per dubious-but-tolerated input; the build report lists them.
+    - `notes`: counts and facts the build report should show (e.g. participants kept by name).
     """
 
     alliance_iris: dict[int, URIRef] = field(default_factory=dict)
     progress: Callable[[str], None] = _no_progress
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
         """Record a warning for the build report (and show it as a progress line)."""
         self.warnings.append(message)
         self.progress(f"warning: {message}")
+
+    def note(self, message: str) -> None:
+        """Record a note for the build report (and show it as a progress line)."""
+        self.notes.append(message)
+        self.progress(message)

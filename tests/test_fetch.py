@@ -256,3 +256,20 @@ def test_embedded_csv_without_backticks_is_a_clear_error(tmp_path: Path, mirror:
         fetch_sources(load_settings({"sources": out}), only=["owid-crosswalk"], base_url=base, progress=False)
     assert "between backticks" in str(err.value) and err.value.where == f"{base}/CountriesRegions.ts"
     assert _files(out) == []
+
+
+def test_cli_fetches_mme_and_troopdata_from_a_mirror(tmp_path: Path, mirror: tuple[str, Path]) -> None:
+    """MME v7 and the two troopdata files are plain CSVs at their pinned addresses, kept at the declared SHA-256."""
+    base, root = mirror
+    data = sources_dir()
+    names = ("mme-7", "us-troops", "us-bases")
+    declared = [s for s in load_manifest() if s.name in names]
+    for src in declared:
+        for d in src.downloads:
+            assert d.kind == "csv" and d.target is not None
+            shutil.copyfile(data / d.target, root / d.url.rsplit("/", 1)[1])
+    out = tmp_path / "sources"
+    paths = fetch_sources(load_settings({"sources": out}), only=list(names), base_url=base, progress=False)
+    assert sorted(p.relative_to(out).as_posix() for p in paths) == [
+        "mme/mme_v7.csv", "troopdata/basedata.csv", "troopdata/troopdata-rebuild-country-year.csv"]
+    assert (out / "troopdata" / "basedata.csv").read_bytes() == (data / "troopdata" / "basedata.csv").read_bytes()

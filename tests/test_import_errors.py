@@ -17,8 +17,9 @@ from foedus.vocab import instrument_iri, state_iri
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
 
-def test_registry_names_the_four_sources_and_their_graphs() -> None:
-    assert set(SOURCES) == {"atop-5.1", "cow-states-2016", "dcad-1.0", "owid-crosswalk"}
+def test_registry_names_the_sources_and_their_graphs() -> None:
+    assert set(SOURCES) == {"atop-5.1", "cow-states-2016", "dcad-1.0", "owid-crosswalk", "mme-7", "us-troops",
+                            "us-bases"}
     assert all(spec.graph == name for name, spec in SOURCES.items())
     assert str(get("dcad-1.0").graph_iri) == "https://w3id.org/foedus/graph/dcad-1.0"
 

@@ -91,3 +91,26 @@ def test_describe_names_every_source_and_licence(tmp_path: Path) -> None:
     assert "dcad/DCAD-v1.0-main.csv" in text and "MISSING" in text
     unset = describe_sources(load_settings({"sources": ""}))
     assert "FOEDUS_SOURCES is not set" in unset
+
+
+def test_corrupt_mme_or_troopdata_file_names_the_file(tmp_path: Path) -> None:
+    data = _copy(tmp_path, skip=("dcad-1.0", "owid-crosswalk", "us-bases"))
+    target = data / "troopdata" / "troopdata-rebuild-country-year.csv"
+    target.write_bytes(target.read_bytes()[:-200])  # truncated
+    with pytest.raises(SourceError) as err:
+        verify_sources(data)
+    assert err.value.where == str(target) and "875aa5c712506950786d791feb2a01b030c61e9afbc6df37baee5f453ce5fe5e" in (
+        err.value.message)
+    mme = data / "mme" / "mme_v7.csv"
+    mme.write_bytes(mme.read_bytes().replace(b"MMEID,Ex_Name", b"MMEID,ExName", 1))
+    with pytest.raises(SourceError) as err:
+        verify_sources(data)
+    assert err.value.where == f"{mme}:1:7" and "'ExName'" in err.value.message
+
+
+def test_absent_mme_and_troopdata_are_notes(tmp_path: Path) -> None:
+    data = _copy(tmp_path, skip=("mme-7", "us-troops", "us-bases"))
+    notes: list[str] = []
+    present = verify_sources(data, notes=notes)
+    assert {"mme-7", "us-troops", "us-bases"}.isdisjoint(p.name for p in present)
+    assert notes == [f"source {n} not present in {data}: skipped" for n in ("mme-7", "us-troops", "us-bases")]

@@ -185,7 +185,9 @@ def test_military_diplomacy_between_two_states(full: Store, curated: Store, cata
     dcad = pick(rows, graph=GRAPH + "dcad-1.0", kind="defence-cooperation-agreement")
     assert len(dcad) >= 3  # DCAD's US-India defence cooperation agreements
     exercises = answer(full, catalog, "military-diplomacy-between-states", type="joint-exercise", **args)
-    assert {r["instrument"] for r in exercises} == {ID + "instrument/malabar", ID + "instrument/cope-india"}
+    curated_ones = {r["instrument"] for r in pick(exercises, graph=GRAPH + "curated")}
+    assert curated_ones == {ID + "instrument/malabar", ID + "instrument/cope-india"}
+    assert pick(exercises, graph=GRAPH + "mme-7")  # and MME's US-India exercises, 1980-2010
 
 
 def test_joint_exercises_by_year_and_participant(full: Store, curated: Store, catalog: Catalog) -> None:
@@ -249,3 +251,46 @@ def test_class_hierarchy(full: Store, catalog: Catalog) -> None:
     everything = answer(full, catalog, "class-hierarchy", root=None)
     assert pick(everything, **{"class": FO + "DefencePact"}) and pick(everything, **{"class": FO + "AlliedPair"})
     assert pick(everything, **{"class": FO + "InstitutionalisedAlliance", "superclass": FO + "Alliance"})
+
+
+def test_cooperation_between_the_us_and_japan_in_a_year(full: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "cooperation-between-states", stateA=ID + "state/2", stateB=ID + "state/740",
+                  year="1990")
+    categories = {r["category"] for r in rows}
+    assert categories == {"alliance-obligation", "defence-cooperation-agreement", "joint-exercise", "us-troops"}
+    assert pick(rows, category="defence-cooperation-agreement", item=ID + "instrument/dcad-0134")  # signed 1990
+    (troops,) = pick(rows, category="us-troops")
+    assert troops["graph"] == GRAPH + "us-troops" and troops["value"] == "46593"
+    exercises = pick(rows, category="joint-exercise")
+    assert exercises and all(r["start"].startswith("1990") for r in exercises)
+    assert GRAPH + "mme-7" in {r["graph"] for r in exercises}
+    sixty = answer(full, catalog, "cooperation-between-states", stateA=ID + "state/740", stateB=ID + "state/2",
+                   year="1960")
+    assert pick(sixty, category="us-troops", value="83586")  # either order of the two states
+    assert pick(sixty, category="alliance-obligation")  # the 1960 treaty of mutual cooperation and security
+
+
+def test_cooperation_names_defence_cooperation_agreements(full: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "cooperation-between-states", stateA=ID + "state/2", stateB=ID + "state/750",
+                  year="2005")
+    assert pick(rows, category="defence-cooperation-agreement", graph=GRAPH + "dcad-1.0")
+    assert not pick(rows, category="alliance-obligation")  # the US and India are not allied
+    none = answer(full, catalog, "cooperation-between-states", stateA=ID + "state/2", stateB=ID + "state/2",
+                  year="2005")
+    assert none == []
+
+
+def test_an_exercise_series_over_time(full: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "exercise-series")
+    assert len(rows) == 28  # MME's Cobra Gold editions
+    starts = [r["start"] for r in rows]
+    assert starts == sorted(starts) and all(r["graph"] == GRAPH + "mme-7" for r in rows)
+    assert all(int(r["participants"]) >= 2 for r in rows if r["start"] >= "2000")
+
+
+def test_the_states_a_state_exercised_with_most(full: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "exercise-partners")
+    counts = [int(r["exercises"]) for r in rows]
+    assert counts == sorted(counts, reverse=True) and len(rows) == 50
+    assert ID + "state/200" in {r["partner"] for r in rows[:5]}  # the United Kingdom, among the first
+    assert all(1980 <= int(r["firstYear"]) <= int(r["lastYear"]) <= 2010 for r in rows)

@@ -76,14 +76,20 @@ class Row:
 
 
 def partial_date(
-    row: Row, year: str, month: str, day: str, *, zero_is_none: bool = False
+    row: Row, year: str, month: str, day: str, *, zero_is_none: bool = False, unknown: str | None = None
 ) -> PartialDate | None:
-    """Read year/month/day columns; a missing year means no date, a missing day or month coarsens it."""
-    y = row.opt_int(year)
+    """Read year/month/day columns; a missing year means no date, a missing day or month coarsens it.
+
+    `unknown` is a source's word for an unknown part (MME writes `xx`): such a cell reads as empty.
+    """
+    def part(column: str) -> int | None:
+        return None if unknown is not None and row.text(column) == unknown else row.opt_int(column)
+
+    y = part(year)
     if y is None or (zero_is_none and y == 0):
         return None
-    m = row.opt_int(month)
-    d = row.opt_int(day)
+    m = part(month)
+    d = part(day)
     if m == 0:
         m = None
     if d == 0:
@@ -98,12 +104,15 @@ def partial_date(
         raise row.fail(day if d is not None else year, f"not a date: {y}-{m}-{d} ({exc})") from None
 
 
-def read_rows(path: Path, required: Sequence[str]) -> Iterator[Row]:
-    """Yield the data rows of a CSV file (CRLF, LF or CR-only lines) once the header has `required`."""
+def read_rows(path: Path, required: Sequence[str], *, encoding: str = "utf-8-sig") -> Iterator[Row]:
+    """Yield the data rows of a CSV file (CRLF, LF or CR-only lines) once the header has `required`.
+
+    Files are UTF-8 unless the source says otherwise (troopdata's basedata.csv is Latin-1: `encoding="latin-1"`).
+    """
     if not path.is_file():
         raise errors.SourceError("source file not found", where=str(path))
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        handle = path.open(encoding=encoding, newline="")
     except OSError as exc:
         raise errors.SourceError(f"cannot read the file: {exc.strerror}", where=str(path)) from None
     with handle:
@@ -138,4 +147,4 @@ def read_rows(path: Path, required: Sequence[str]) -> Iterator[Row]:
             where = errors.location(path, reader.line_num)
             raise errors.SourceError(f"malformed CSV: {exc}", where=where) from None
         except UnicodeDecodeError as exc:
-            raise errors.SourceError(f"not UTF-8 text: {exc.reason}", where=str(path)) from None
+            raise errors.SourceError(f"not {encoding} text: {exc.reason}", where=str(path)) from None
