@@ -57,9 +57,9 @@ class Budget:
     """How the servers are driven: rounds, seconds per run, keep-alive connections, wrk threads."""
 
     rounds: int = 5
-    seconds: float = 3
-    connections: int = 4
-    threads: int = 2
+    seconds: float = 4
+    connections: int = 2  # as many as the machine has cores and the forking servers workers
+    threads: int = 1
 
     @classmethod
     def quick(cls) -> Budget:
@@ -216,9 +216,9 @@ def summarise(cells: dict[str, dict[str, Any]], names: list[str]) -> dict[str, A
         cell = cells.get(name)
         if cell is None or not cell.get("rounds"):
             continue
-        rps = [r.get("rps") for r in cell["rounds"]]
+        rps = [r["rps"] for r in cell["rounds"] if "rps" in r]  # a run the driver could not make has none
         p50 = [r["p50_ms"] for r in cell["rounds"] if r.get("p50_ms") is not None]
-        cell["rps_median"] = statistics.median(x or 0.0 for x in rps)
+        cell["rps_median"] = statistics.median(rps) if rps else None
         cell["p50_median_ms"] = round(statistics.median(p50), 2) if p50 else None
     ours = cells.get(OURS, {}).get("rounds")
     for key, peer in (("ours_vs_bare", BARE), ("ours_vs_oxigraph", OXIGRAPH)):
@@ -275,6 +275,10 @@ def run(release: Path, *, quick: bool = False, servers: tuple[str, ...] = DEFAUL
                     p = cell["probe"]
                     if p.get("status") != 200 or p.get("ms", 0) > 1000 * budget.seconds:
                         continue  # failed, or one request outlasts a run: the probe's time is the figure
+                    if server.proc.poll() is not None:
+                        cell["rounds"].append({"error": f"exited with {server.proc.returncode}: "
+                                                        f"{server.last_words()[-200:]}"})
+                        continue
                     figures = drive(server.url, q, budget, work)
                     figures["settle_s"] = settle(server)
                     cell["rounds"].append(figures)

@@ -100,9 +100,11 @@ def _cell(c: dict[str, Any] | None, key: str, expected: Any) -> str:
         text = f"1 req {p.get('ms', 0) / 1000:.1f} s"
     else:
         value = c.get(key)
-        text = "0" if not value else (f"{value:.0f}" if value >= 10 else f"{value:.2f}")
+        text = "–" if value is None else (f"{value:.0f}" if value >= 10 else f"{value:.2f}")
         errors = sum(sum(r.get("errors", {}).values()) for r in c["rounds"])
         text += f" ({errors} err)" if errors else ""
+        failed = [r["error"] for r in c["rounds"] if "error" in r]
+        text += f" ({len(failed)} runs failed: {failed[-1][:60]})" if failed else ""
     return text if p.get("same_count") else f"{text} [{p.get('results')} ≠ {expected}]"
 
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from bench.measure import free_port, tree_cpu_seconds, tree_pss_bytes, tree_rss_bytes
 from foedus.server.virtuoso import write_virtuoso_ini
@@ -44,6 +45,15 @@ class Server:
     ready_s: float = 0.0
     load_s: float | None = None
     notes: list[str] = field(default_factory=list)
+    stderr: IO[bytes] | None = None
+
+    def last_words(self) -> str:
+        """The end of what the server wrote to stderr (why it exited, when it did)."""
+        if self.stderr is None:
+            return ""
+        self.stderr.seek(0, os.SEEK_END)
+        self.stderr.seek(max(0, self.stderr.tell() - 300))
+        return self.stderr.read().decode("utf-8", "replace").strip()
 
     def rss(self) -> int:
         """Resident memory of the server and its worker processes, in bytes (shared pages counted per process)."""
@@ -73,7 +83,8 @@ def post(url: str, query: str, accept: str, timeout: float = 60.0) -> tuple[int,
 def _wait_ready(server: Server, deadline: float) -> None:
     while True:
         if server.proc.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.proc.returncode} before it was ready")
+            raise RuntimeError(f"{server.name} exited with {server.proc.returncode} before it was ready: "
+                               f"{server.last_words()[-200:]}")
         try:
             status, _, _ = post(server.url, "ASK {}", ACCEPT["ASK"], timeout=5)
             if status == 200:
@@ -103,14 +114,15 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @contextmanager
 def _process(name: str, cmd: list[str], url: str, env: dict[str, str] | None = None,
              cwd: Path | None = None) -> Iterator[Server]:
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd,
-                            env={**os.environ, **(env or {})}, start_new_session=True)
-    server = Server(name, url, proc, time.monotonic())
-    try:
-        _wait_ready(server, time.monotonic() + READY_TIMEOUT)
-        yield server
-    finally:
-        _stop(proc)
+    with tempfile.TemporaryFile() as errors:  # its stderr, for the last words of a server that dies
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, cwd=cwd,
+                                env={**os.environ, **(env or {})}, start_new_session=True)
+        server = Server(name, url, proc, time.monotonic(), stderr=errors)
+        try:
+            _wait_ready(server, time.monotonic() + READY_TIMEOUT)
+            yield server
+        finally:
+            _stop(proc)
 
 
 def _bin(name: str) -> str:
