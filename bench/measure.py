@@ -24,6 +24,7 @@ from typing import Any
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def rss_bytes(pid: int | None = None) -> int:
@@ -43,6 +44,37 @@ def tree_rss_bytes(pid: int) -> int:
     except (FileNotFoundError, ProcessLookupError):
         return total
     return total + sum(tree_rss_bytes(int(c)) for c in children)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (FileNotFoundError, ProcessLookupError, ValueError):
+        return []
+
+
+def tree_pss_bytes(pid: int) -> int:
+    """Proportional set size of a process and its children (/proc smaps_rollup): shared pages counted once,
+    so a preforked server's workers sharing its store copy-on-write are not counted once per worker."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total = int(line.split()[1]) * 1024
+                break
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return 0
+    return total + sum(tree_pss_bytes(c) for c in _children(pid))
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process, its reaped children and its live ones (from /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+    own = sum(int(f) for f in fields[11:15]) / _TICKS  # utime, stime, cutime, cstime (fields 14-17 of stat)
+    return own + sum(tree_cpu_seconds(c) for c in _children(pid))
 
 
 class PeakSampler:

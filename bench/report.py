@@ -89,39 +89,65 @@ def engine_md(e: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def _cell(c: dict[str, Any] | None, key: str, expected: Any) -> str:
+    """One server's figure for one query: the median, or why there is none; marked when its count differs."""
+    if c is None:
+        return "–"
+    p = c.get("probe", {})
+    if p.get("status") != 200:
+        return f"HTTP {p.get('status')}" if p.get("status") else "no answer"
+    if not c.get("rounds"):
+        text = f"1 req {p.get('ms', 0) / 1000:.1f} s"
+    else:
+        value = c.get(key)
+        text = "–" if value is None else (f"{value:.0f}" if value >= 10 else f"{value:.2f}")
+        errors = sum(sum(r.get("errors", {}).values()) for r in c["rounds"])
+        text += f" ({errors} err)" if errors else ""
+        failed = [r["error"] for r in c["rounds"] if "error" in r]
+        text += f" ({len(failed)} runs failed: {failed[-1][:60]})" if failed else ""
+    return text if p.get("same_count") else f"{text} [{p.get('results')} ≠ {expected}]"
+
+
+def _ratio_md(r: dict[str, float] | None) -> str:
+    return "–" if not r else f"{r['median']:.2f}× ({r['min']:.2f}–{r['max']:.2f})"
+
+
 def http_md(h: dict[str, Any]) -> list[str]:
-    """HTTP comparison: requests/s and latency percentiles per server and query."""
-    lines = ["## HTTP (loopback, wrk, keep-alive connections)", ""]
+    """The interleaved HTTP bench: memory per server, then req/s and p50 per query and server, with ratios."""
+    lines = ["## HTTP (loopback, servers interleaved round by round)", ""]
     if "error" in h:
         return lines + [f"Not measured: {h['error']}", ""]
-    lines += [f"{h['connections']} connections, {h['wrk_threads']} wrk threads, {h['seconds_per_run']:.0f} s per "
-              "server and query, queries POSTed as forms; each server probed first for its result count.", ""]
-    lines += ["| server | start-up s | load s | RSS idle / peak MiB |", "|---|---:|---:|---:|"]
+    b = h["budget"]
+    lines += [f"{h['quads']:,} quads. {b['rounds']} rounds; in each, every query runs on every server in turn "
+              f"(order rotating) for {b['seconds']} s with {b['connections']} keep-alive connections "
+              f"({h['driver']}), each server left to go idle before the next. Figures are medians over rounds; "
+              "ratios are ours / theirs in req/s, paired per round (median, min–max). [n ≠ m]: the server "
+              "answered n results where ours gives m. \"1 req\": a single request outlasted a run, so it was "
+              "not driven.", ""]
+    lines += ["Memory after loading, idle: PSS counts pages the workers share copy-on-write once (the real "
+              "footprint); RSS sums every process, so a preforked server's shared store counts once per process.",
+              "", "| server | start-up s | load s | PSS idle MiB | RSS idle MiB (sum) | MiB per M quads, PSS / RSS "
+              "| how |", "|---|---:|---:|---:|---:|---:|---|"]
     for s in h["servers"]:
         if "error" in s:
-            lines.append(f"| {s['server']} | failed: {s['error'][:120]} | | |")
+            lines.append(f"| {s['server']} | failed: {s['error'][:120]} | | | | | |")
             continue
-        lines.append(f"| {s['server']} | {s['ready_s']} | {s.get('load_s') or '–'} | "
-                     f"{s['idle_rss_mib']:.0f} / {s.get('peak_rss_mib', 0):.0f} |")
-    lines += ["", "| query | server | req/s | p50 ms | p90 ms | p99 ms | errors | count as ours |",
-              "|---|---|---:|---:|---:|---:|---|---|"]
-    by_query: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for s in h["servers"]:
-        for r in s.get("runs", []):
-            by_query.setdefault(r["query"], []).append((s["server"], r))
-    for query, runs in by_query.items():
-        for server, r in runs:
-            if r.get("probe_status") != 200:
-                lines.append(f"| {query} | {server} | – | – | – | – | HTTP {r.get('probe_status')} | – |")
-                continue
-            errors = ", ".join(f"{k} {v}" for k, v in r.get("errors", {}).items()) or "–"
-            if r.get("requests", 0) - r.get("errors", {}).get("status", 0) <= 0:
-                lines.append(f"| {query} | {server} | 0 | – | – | – | none finished in {r.get('seconds', '?')} s "
-                             f"| {'yes' if r.get('same_count') else 'NO (' + str(r.get('probe_results')) + ')'} |")
-                continue
-            lines.append(f"| {query} | {server} | {r.get('rps', 0):.0f} | {_ms(r.get('p50_ms'))} | "
-                         f"{_ms(r.get('p90_ms'))} | {_ms(r.get('p99_ms'))} | {errors} | "
-                         f"{'yes' if r.get('same_count') else 'NO (' + str(r.get('probe_results')) + ')'} |")
+        lines.append(f"| {s['server']} | {s['ready_s']} | {s.get('load_s') or '–'} | {s['idle_pss_mib']:.0f} | "
+                     f"{s['idle_rss_mib']:.0f} | {s['pss_mib_per_million_quads']:.0f} / "
+                     f"{s['idle_rss_mib'] / (h['quads'] / 1e6):.0f} | {'; '.join(s['notes'])} |")
+    names = [s["server"] for s in h["servers"] if "error" not in s]
+    for title, key in (("req/s (median), ours against the bare app and Oxigraph's server", "rps_median"),
+                       ("p50 latency ms (median)", "p50_median_ms")):
+        ratios = key == "rps_median"
+        lines += ["", f"**{title}**", "",
+                  "| query | results | " + " | ".join(names) + (" | ours / bare | ours / oxigraph |" if ratios
+                                                                  else " |"),
+                  "|---|---:|" + "---:|" * len(names) + ("---:|---:|" if ratios else "")]
+        for q in h["queries"]:
+            cells = [_cell(q["cells"].get(n), key, q["expected"]) for n in names]
+            tail = (f" {_ratio_md(q.get('ours_vs_bare'))} | {_ratio_md(q.get('ours_vs_oxigraph'))} |"
+                    if ratios else "")
+            lines.append(f"| {q['query']} | {q['expected']:,} | " + " | ".join(cells) + " |" + tail)
     return lines + [""]
 
 

@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="public data sets for the build part (FOEDUS_SOURCES)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/foedus-bench"),
                         help="scratch directory for builds and generated graphs")
-    parser.add_argument("--servers", default=None, help="HTTP servers, comma-separated "
-                        "(foedus,rdflib-endpoint,virtuoso,oxigraph-server)")
+    parser.add_argument("--servers", default=None, help="HTTP servers, comma-separated (default: all of "
+                        "foedus,bare,bare-union,oxigraph-server,virtuoso,rdflib-endpoint)")
     parser.add_argument("--factors", default=None, help="scale factors, e.g. 1,10,100")
     parser.add_argument("--rdflib-factors", default=None, help="scale factors where rdflib loads too, e.g. 1,10")
     parser.add_argument("--scale-time-limit", type=float, default=1800.0,
@@ -82,9 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         from bench import http_bench
 
         release = _release(args.release, built)
-        _log(f"http: endpoints under wrk on {release}")
+        _log(f"http: endpoints interleaved, round by round, on {release}")
         servers = tuple(args.servers.split(",")) if args.servers else http_bench.DEFAULT_SERVERS
-        write_json("http", http_bench.run(release, quick=args.quick, servers=servers, log=_log))
+        if set(servers) - set(http_bench.SERVERS):
+            parser.error(f"unknown servers: {', '.join(sorted(set(servers) - set(http_bench.SERVERS)))}")
+        result = http_bench.run(release, quick=args.quick, servers=servers, log=_log)
+        write_json("http", result)
+        print("\n".join(report.http_md(result)), flush=True)
     if "scale" in parts:
         from bench import scale
 

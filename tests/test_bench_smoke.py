@@ -1,13 +1,17 @@
-"""The bench code must not rot: its generator and the engine bench's answer check, on a small graph, no timings.
+"""The bench code must not rot: its generator, the engine bench's answer check, the bare HTTP peer and the
+interleaved HTTP runner, on a small graph, no timings.
 
-Nothing here asserts how fast anything is (benchmarks live in bench/ and run with `make bench`); it only checks
-that the scale generator multiplies a graph faithfully and that pyoxigraph and rdflib are found to agree.
+Nothing here asserts how fast anything is (benchmarks live in bench/ and run with `make bench`); it checks that
+the scale generator multiplies a graph faithfully, that pyoxigraph and rdflib are found to agree, that the bare
+app answers the protocol as a peer must, and that the runner drives servers on loopback and reports ratios.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -91,3 +95,85 @@ def test_load_report_has_a_row_per_model_and_phase_with_its_ratio_to_idle() -> N
     assert "| 150.0 |" in rows[1] and "TimeoutError 1" in rows[1] and "503 7" in rows[1]
     assert "| 1.5 |" in rows[2]
     assert rows[3].count("–") >= 3
+
+
+# --- the HTTP bench: the bare peer and the interleaved runner ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bare_client() -> Any:
+    from bench import bare_app
+
+    return bare_app.create(SMALL, "merge").test_client()
+
+
+LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/foedus/id/alliance/nato> ?p ?o }"
+GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { BIND(<https://w3id.org/foedus/id/alliance/nato> AS ?s) ?s ?p ?o }"
+
+
+def test_bare_app_takes_the_query_the_three_protocol_ways(bare_client: Any) -> None:
+    from bench import bare_app
+
+    accept = {"Accept": "application/sparql-results+json"}
+    expected = len(list(bare_app.load(SMALL).query(LOOKUP)))  # type: ignore[arg-type]
+    assert expected > 0
+    answers = [
+        bare_client.get("/sparql", query_string={"query": LOOKUP}, headers=accept),
+        bare_client.post("/sparql", data={"query": LOOKUP}, headers=accept),
+        bare_client.post("/sparql", data=LOOKUP, content_type="application/sparql-query", headers=accept),
+    ]
+    for response in answers:
+        assert response.status_code == 200 and response.mimetype == "application/sparql-results+json"
+        assert len(json.loads(response.data)["results"]["bindings"]) == expected
+
+
+def test_bare_app_negotiates_with_pyoxigraphs_writers(bare_client: Any) -> None:
+    csv = bare_client.get("/sparql", query_string={"query": LOOKUP}, headers={"Accept": "text/csv"})
+    assert csv.mimetype == "text/csv" and csv.data.decode().splitlines()[0] == "p,o"
+    xml = bare_client.get("/sparql", query_string={"query": LOOKUP},
+                          headers={"Accept": "text/csv;q=0.5, application/sparql-results+xml"})
+    assert xml.mimetype == "application/sparql-results+xml" and b"<sparql" in xml.data
+    turtle = bare_client.get("/sparql", query_string={"query": GRAPH}, headers={"Accept": "text/turtle"})
+    triples = list(ox.parse(turtle.data, format=ox.RdfFormat.TURTLE))
+    assert turtle.mimetype == "text/turtle" and len(triples) == 9
+    assert bare_client.get("/sparql", query_string={"query": GRAPH},
+                           headers={"Accept": "application/sparql-results+json"}).status_code == 406
+    assert bare_client.get("/sparql", query_string={"query": "SELECT WHERE"}).status_code == 400
+    assert bare_client.get("/sparql").status_code == 400
+
+
+def test_bare_app_merge_answers_a_triple_once_and_union_once_per_graph(tmp_path: Path) -> None:
+    from bench import bare_app
+
+    nq = tmp_path / "twice.nq"
+    nq.write_text("<urn:s> <urn:p> <urn:o> <urn:g1> .\n<urn:s> <urn:p> <urn:o> <urn:g2> .\n", encoding="utf-8")
+    query = {"query": "SELECT * WHERE { ?s ?p ?o }"}
+    for default_graph, rows in (("merge", 1), ("union", 2)):
+        response = bare_app.create(nq, default_graph).test_client().get("/sparql", query_string=query)
+        assert len(json.loads(response.data)["results"]["bindings"]) == rows, default_graph
+    with pytest.raises(ValueError, match="BENCH_DEFAULT_GRAPH"):
+        bare_app.load(nq, "both")
+
+
+def test_interleaved_runner_drives_ours_and_the_bare_app_and_reports_ratios(tmp_path: Path) -> None:
+    from bench import http_bench
+
+    queries = [q for q in engine_bench.mix_queries() if q.name in ("lookup-by-iri", "describe")]
+    budget = http_bench.Budget(rounds=2, seconds=0.3, connections=1, threads=1)
+    result = http_bench.run(SMALL, servers=("foedus", "bare"), budget=budget, queries=queries, driver="python",
+                            log=lambda line: None)
+    assert [s["server"] for s in result["servers"]] == ["foedus", "bare"]
+    assert all("error" not in s and s["idle_pss_mib"] > 0 for s in result["servers"])
+    assert result["quads"] == len(_quads(SMALL))
+    for entry in result["queries"]:
+        assert entry["expected"] > 0
+        for name in ("foedus", "bare"):
+            cell = entry["cells"][name]
+            assert cell["probe"]["same_count"], (entry["query"], name, cell["probe"])
+            assert len(cell["rounds"]) == 2 and all(r["requests"] > 0 and not r["errors"] for r in cell["rounds"])
+        assert entry["ours_vs_bare"]["median"] > 0
+        assert "ours_vs_oxigraph" not in entry  # not started, so no ratio against it
+    write_json("http", result, tmp_path)
+    text = report.render(tmp_path)
+    assert "| query | results | foedus | bare | ours / bare | ours / oxigraph |" in text
+    assert "| describe |" in text and "| lookup-by-iri |" in text
