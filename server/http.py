@@ -176,9 +176,19 @@ def content_security_policy(public_base_url: str | None) -> str:
     return CSP.format(connect=connect)
 
 
+def framable(response: Response) -> Response:
+    """Let any site frame this response: a reconciliation preview is shown in its client's iframe (OpenRefine runs
+    on another origin). Everything else of the CSP stays; X-Frame-Options, which cannot say "anyone", is left out."""
+    policy = content_security_policy(state().settings.public_base_url)
+    response.headers["Content-Security-Policy"] = policy.replace("frame-ancestors 'none'", "frame-ancestors *")
+    return response
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", content_security_policy(state().settings.public_base_url))
     for name, value in SECURITY_HEADERS.items():
+        if name == "X-Frame-Options" and "frame-ancestors *" in response.headers["Content-Security-Policy"]:
+            continue  # framable(): framing allowed on purpose
         response.headers.setdefault(name, value)
     return response
 

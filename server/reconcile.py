@@ -17,6 +17,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from pyoxigraph import Literal, NamedNode
 
 from foedus.server import errors
+from foedus.server.http import framable
 from foedus.server.label_index import Entity, label_index
 from foedus.server.page_queries import run_select
 from foedus.server.reconcile_match import CODE_PROPERTIES, KIND_TYPE, TYPES, YEAR, Candidate, QueryError, reconcile
@@ -242,13 +243,14 @@ def propose_properties() -> Response:
 
 
 @bp.route("/reconcile/preview", methods=["GET"])
-def preview() -> str:
-    """A small HTML card for one entity, to show beside a candidate in the client."""
+def preview() -> Response:
+    """A small HTML card for one entity, to show beside a candidate in the client (which frames it)."""
     ident = request.args.get("id", "")
     entity = _entity_of(ident) if ident else None
     if entity is None:
         raise errors.not_found(f"no entity {ident!r} in the label index (give id=state/255, alliance/nato, ...)")
-    return render_template("reconcile_preview.html", e=entity, ident=_ident(entity), line=describe(entity))
+    page = render_template("reconcile_preview.html", e=entity, ident=_ident(entity), line=describe(entity))
+    return framable(Response(page, 200, content_type="text/html; charset=utf-8"))
 
 
 @bp.route("/reconcile/docs", methods=["GET"])

@@ -151,6 +151,17 @@ def test_preview_and_docs(client: FlaskClient) -> None:
     assert "Reconciliation service" in client.get("/reconcile/docs").get_data(as_text=True)
 
 
+def test_a_preview_may_be_framed_by_any_client_and_no_other_page_may(client: FlaskClient) -> None:
+    """OpenRefine shows previews in an iframe from its own origin; every other page keeps frame-ancestors 'none'."""
+    preview = client.get("/reconcile/preview?id=state/260")
+    assert "frame-ancestors *" in preview.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in preview.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in preview.headers
+    docs = client.get("/reconcile/docs")
+    assert "frame-ancestors 'none'" in docs.headers["Content-Security-Policy"]
+    assert docs.headers["X-Frame-Options"] == "DENY"
+
+
 @pytest.fixture(scope="module")
 def live(app: Flask) -> Iterator[str]:
     """The app on a free loopback port, for a client that speaks HTTP."""
