@@ -24,12 +24,10 @@ from foedus.graph.dates import PartialDate
 from foedus.graph.sources.mme_names import Participant, participant
 from foedus.graph.sources.table import Row, partial_date, read_rows
 from foedus.vocab import (
-    actor_iri,
     alliance_iri,
     exercise_iri,
     exercise_series_iri,
     numbered_iri,
-    slugify,
     state_iri,
     sub_iri,
 )
@@ -222,10 +220,13 @@ def _participation(g: Graph, node: URIRef, index: int, row: Row, column: str, st
 
 
 def _actor(who: Participant, organisations: set[URIRef]) -> URIRef | None:
-    """The IRI a table row names: a COW state, a curated alliance's organisation or actor; None if unmapped."""
+    """The IRI a table row names: a COW state or a curated alliance's organisation; None (kept by name) otherwise.
+
+    An organisation the curated core does not hold (a build over another curated core) is not minted here as a bare
+    actor IRI that nothing describes: its participation keeps the name and is counted as unmapped.
+    """
     if who.cow_code is not None:
         return state_iri(who.cow_code)
-    if who.actor is not None:
-        alliance = alliance_iri(who.actor)
-        return alliance if alliance in organisations else actor_iri(slugify(who.actor))
+    if who.actor is not None and alliance_iri(who.actor) in organisations:
+        return alliance_iri(who.actor)
     return None
