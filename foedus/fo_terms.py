@@ -20,6 +20,7 @@ class FO(DefinedNamespace):
     AdversaryCondition: URIRef  # adversary condition
     Agreement: URIRef  # agreement
     Alliance: URIRef  # alliance
+    AllianceFamily: URIRef  # alliance family
     AllianceMembership: URIRef  # alliance membership
     AlliancePhase: URIRef  # alliance phase
     AlliedDyad: URIRef  # allied dyad
@@ -46,6 +47,7 @@ class FO(DefinedNamespace):
     Deposit: URIRef  # deposit
     Disagreement: URIRef  # disagreement
     Dissolution: URIRef  # dissolution
+    Ending: URIRef  # ending
     EntryIntoForce: URIRef  # entry into force
     Event: URIRef  # event
     ExchangeOfNotes: URIRef  # exchange of notes
@@ -87,6 +89,7 @@ class FO(DefinedNamespace):
     OffensiveAlliance: URIRef  # offensive alliance
     OrganisationProvision: URIRef  # organisation provision
     OtherCondition: URIRef  # other condition
+    OutsideIntegratedCommand: URIRef  # spell outside the integrated command
     PartialWithdrawal: URIRef  # partial withdrawal
     Participation: URIRef  # participation
     PeaceTreaty: URIRef  # peace treaty
@@ -126,6 +129,7 @@ class FO(DefinedNamespace):
     aspect: URIRef  # aspect
     asymmetric: URIRef  # asymmetric
     atopId: URIRef  # ATOP identifier
+    atopInEffect: URIRef  # in effect (ATOP)
     basedOn: URIRef  # based on
     byActor: URIRef  # by actor
     citationKind: URIRef  # citation kind
@@ -140,6 +144,7 @@ class FO(DefinedNamespace):
     cowLetters: URIRef  # COW state abbreviation
     date: URIRef  # date
     datePrecision: URIRef  # date precision
+    datingSource: URIRef  # dating source
     dcadId: URIRef  # DCAD identifier
     depositary: URIRef  # depositary
     dodCivilians: URIRef  # defence agency civilians
@@ -150,6 +155,7 @@ class FO(DefinedNamespace):
     endedBy: URIRef  # ended by
     exerciseKind: URIRef  # exercise kind
     exerciseKinds: URIRef  # kinds of exercise
+    generatedLabel: URIRef  # generated label
     hasClaim: URIRef  # has claim
     hasCondition: URIRef  # has condition
     hasObligation: URIRef  # has obligation
@@ -163,12 +169,14 @@ class FO(DefinedNamespace):
     inEffect: URIRef  # in effect
     iso3166Alpha2: URIRef  # ISO 3166-1 alpha-2 code
     iso3166Alpha3: URIRef  # ISO 3166-1 alpha-3 code
+    knowledgeEdge: URIRef  # knowledge edge
     legallyBinding: URIRef  # legally binding
     marineCorpsActiveDuty: URIRef  # marine corps active duty
     marineCorpsCivilians: URIRef  # marine corps civilians
     marineCorpsReserve: URIRef  # marine corps reserve
     memberOf: URIRef  # member of
     mmeId: URIRef  # MME identifier
+    nameSource: URIRef  # name source
     namedAdversary: URIRef  # named adversary
     navyActiveDuty: URIRef  # navy active duty
     navyCivilians: URIRef  # navy civilians
@@ -196,6 +204,8 @@ class FO(DefinedNamespace):
     sourceGraph: URIRef  # source graph
     sourceRegion: URIRef  # region in the source
     spaceForceActiveDuty: URIRef  # space force active duty
+    standingAsOf: URIRef  # standing as of
+    standingNote: URIRef  # standing note
     startDate: URIRef  # start date
     startPrecision: URIRef  # start precision
     startedBy: URIRef  # started by

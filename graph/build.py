@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
 
 from foedus import __version__
 from foedus.errors import SourceError, ValidationFailed
 from foedus.graph import release
+from foedus.graph.classification import classified_apart
+from foedus.graph.classification import disagreements as classification_disagreements
 from foedus.graph.context import ImportContext
 from foedus.graph.curated import load_curated, source_strength, wikidata_coverage
 from foedus.graph.dates import PartialDate, stored_date
@@ -32,9 +34,11 @@ from foedus.graph.manifest import PresentSource, verify_sources
 from foedus.graph.reconcile import Difference, reconcile
 from foedus.graph.report import build_report, entities, report_md, strength_lines
 from foedus.graph.staging import sweep
+from foedus.graph.standing import standing
 from foedus.ontology.codegen import core_path
 from foedus.ontology.extensions import list_extensions
 from foedus.settings import Settings
+from foedus.vocab import state_iri
 
 GRAPH_ORDER = (
     "curated",
@@ -62,6 +66,7 @@ class BuildState:
     sources: list[PresentSource] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     curated_disagreements: int = 0
+    classification_disagreements: int = 0
     wikidata: dict[str, dict[str, Any]] = field(default_factory=dict)  # curated things linked to Wikidata
     source_strength: dict[str, Any] = field(default_factory=dict)  # sources behind curated treaty facts
 
@@ -85,6 +90,29 @@ def _ontology_files() -> list[tuple[str, Path]]:
     core = core_path()
     found = [core, *(e.ontology for e in list_extensions())]
     return [(f"ontology/{p.relative_to(core.parent).as_posix()}", p) for p in found]
+
+
+def _spell_sources(graphs: dict[str, Graph]) -> dict[URIRef, str]:
+    """The graph each membership spell comes from (spells of a source are minted in its own graph only)."""
+    from foedus.fo_terms import FO
+
+    return {
+        ms: name for name, g in graphs.items() for ms in g.subjects(RDF.type, FO.AllianceMembership)
+        if isinstance(ms, URIRef)
+    }
+
+
+def state_names(curated: Graph) -> dict[int, str]:
+    """COW code -> English name of every state the curated core labels (id/state/<code>)."""
+    from rdflib.namespace import RDFS
+
+    prefix = str(state_iri(0))[:-1]
+    out: dict[int, str] = {}
+    for s, label in curated.subject_objects(RDFS.label):
+        text = str(s)
+        if text.startswith(prefix) and text[len(prefix):].isdigit() and getattr(label, "language", None) == "en":
+            out[int(text[len(prefix):])] = str(label)
+    return out
 
 
 def _as_of(state: BuildState) -> dt.date:
@@ -177,7 +205,7 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
             for path, digest in ps.files.items():
                 state.inputs[f"sources/{path}"] = digest
         ctx = ImportContext(alliance_iris=dict(core.alliance_iris), progress=say, warnings=state.warnings,
-                            notes=state.notes)
+                            notes=state.notes, state_names=state_names(core.graph))
         _import_sources(state, settings, ctx, say)
     else:
         state.notes.append("FOEDUS_SOURCES not set: curated core only")
@@ -196,9 +224,14 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     data = {n: g for n, g in state.graphs.items() if n != "ontology"}
     spells, spell_warnings = collect_spells(data)
     state.warnings.extend(spell_warnings)
-    derived = build_dyads(spells, data.values(), _as_of(state))
+    as_of = _as_of(state)
+    apart = classified_apart(data)
+    derived = build_dyads(spells, data.values(), as_of, frozenset(apart))
     recon, state.differences = reconcile(data, set(core.alliance_iris.values()))
     derived += recon
+    derived += classification_disagreements(apart)
+    state.classification_disagreements = len(apart)
+    derived += standing(spells, _spell_sources(data), data, as_of)
     state.graphs["derived"] = derived
     from foedus.fo_terms import FO
 

@@ -21,12 +21,14 @@ class ImportContext:
     - `progress`: call with a short line for long steps ("atop: 2510 member rows").
     - `warnings`: append one line per dubious-but-tolerated input; the build report lists them.
     - `notes`: counts and facts the build report should show (e.g. participants kept by name).
+    - `state_names`: COW code -> English name (from the curated states table), to build readable labels.
     """
 
     alliance_iris: dict[int, URIRef] = field(default_factory=dict)
     progress: Callable[[str], None] = _no_progress
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    state_names: dict[int, str] = field(default_factory=dict)
 
     def warn(self, message: str) -> None:
         """Record a warning for the build report (and show it as a progress line)."""

@@ -98,8 +98,20 @@ def union_days(intervals: Iterable[tuple[dt.date, dt.date]]) -> int:
     return total
 
 
-def build_dyads(spells: list[Spell], graphs: Iterable[Graph], as_of: dt.date) -> Graph:
-    """fo:AlliedDyad per overlapping pair of spells in one alliance, plus one summary per pair of actors."""
+def _handover(a: Spell, b: Spell) -> bool:
+    """True when one spell ends on the day the other begins: a one-day overlap that no treaty made (ATOP ends a
+    predecessor state on the day its successor begins, e.g. West Germany 260 and Germany 255 on 1990-10-03)."""
+    return (a.end is not None and a.end == b.start) or (b.end is not None and b.end == a.start)
+
+
+def build_dyads(
+    spells: list[Spell], graphs: Iterable[Graph], as_of: dt.date, not_alliances: frozenset[URIRef] = frozenset()
+) -> Graph:
+    """fo:AlliedDyad per overlapping pair of spells in one alliance, plus one summary per pair of actors.
+
+    Only an alliance that obliges (it, its phases or its treaties carry an obligation in some graph) allies its
+    members; `not_alliances` are alliances of a source that the curated core classes as none (ATOP's SCO).
+    """
     g = Graph()
     graphs = list(graphs)
     by_alliance: dict[URIRef, list[Spell]] = defaultdict(list)
@@ -110,6 +122,8 @@ def build_dyads(spells: list[Spell], graphs: Iterable[Graph], as_of: dt.date) ->
     )
     for alliance in sorted(by_alliance):
         obligations = sorted(_obligations(graphs, alliance))
+        if not obligations or alliance in not_alliances:
+            continue
         members = by_alliance[alliance]
         for x, y in itertools.combinations(members, 2):
             if x.member == y.member:
@@ -118,7 +132,7 @@ def build_dyads(spells: list[Spell], graphs: Iterable[Graph], as_of: dt.date) ->
             start = max(a.start, b.start)
             ends = [e for e in (a.end, b.end) if e is not None]
             end = min(ends) if ends else None
-            if end is not None and end < start:
+            if (end is not None and end < start) or _handover(a, b):
                 continue
             last = end if end is not None else max(as_of, start)
             dyad = mint("dyad", iri_key(a.member), iri_key(b.member), iri_key(alliance), start.isoformat())

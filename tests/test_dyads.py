@@ -14,6 +14,7 @@ from foedus.vocab import ORG, alliance_iri, mint, state_iri, treaty_iri
 USA, UK, FRANCE = state_iri(2), state_iri(200), state_iri(220)  # sorted by IRI: 2 < 200 < 220
 A1, A2 = alliance_iri("a1"), alliance_iri("a2")
 TREATY, DEFENCE = treaty_iri("a1-treaty"), mint("obligation", "a1-treaty", "defence")
+CONSULT = mint("obligation", "a2", "consultation")  # ATOP's way: the obligation on the alliance itself
 AS_OF = dt.date(1970, 12, 31)
 
 # (spell, member, alliance, start, end or None = still running)
@@ -43,6 +44,7 @@ def _graph() -> Graph:
             g.add((ms, FO.endDate, _d(end)))
     g.add((A1, FO.basedOn, TREATY))
     g.add((TREATY, FO.hasObligation, DEFENCE))
+    g.add((A2, FO.hasObligation, CONSULT))
     return g
 
 
@@ -71,10 +73,10 @@ def _expected() -> set[tuple[URIRef, URIRef, object]]:
     dyad(d2, UK, FRANCE, A1, "1960-01-01", "1960-12-31", 366, ("a1-uk", "a1-fra"), (DEFENCE,))
     # A2 USA-UK: 1958-01-01..1961-06-30 = 1958, 1959, 1960 (leap) + Jan..Jun 1961: 1096 + 181 = 1277 days.
     d3 = _dyad("2", "200", "a2", "1958-01-01")
-    dyad(d3, USA, UK, A2, "1958-01-01", "1961-06-30", 1277, ("a2-usa", "a2-uk"))
+    dyad(d3, USA, UK, A2, "1958-01-01", "1961-06-30", 1277, ("a2-usa", "a2-uk"), (CONSULT,))
     # A2 USA-France: both open, from 1962-01-01 to AS_OF 1970-12-31 = 9 years, leap 1964 and 1968: 3287 days.
     d4 = _dyad("2", "220", "a2", "1962-01-01")
-    dyad(d4, USA, FRANCE, A2, "1962-01-01", None, 3287, ("a2-usa", "a2-fra"))
+    dyad(d4, USA, FRANCE, A2, "1962-01-01", None, 3287, ("a2-usa", "a2-fra"), (CONSULT,))
 
     def pair(a: str, b: str, ma: URIRef, mb: URIRef, start: str, end: str | None, days: int,
              parts: dict[URIRef, URIRef]) -> None:
@@ -133,3 +135,41 @@ def test_curated_spells_win_and_undated_spells_warn() -> None:
     assert keys == {key for key, *_ in SPELLS} | {"atop-a3-usa"}  # A1 is curated: ATOP's A1 spell is left out
     assert warnings == [f"{undated}: membership without a start date, left out of the allied dyads"]
     assert isinstance(spells[0], Spell)
+
+
+def _dyad_alliances(g: Graph, **kwargs: object) -> set[URIRef]:
+    spells, _ = collect_spells({"curated": g})
+    out = build_dyads(spells, [g], AS_OF, **kwargs)  # type: ignore[arg-type]
+    return {a for a in out.objects(None, FO.viaAlliance) if isinstance(a, URIRef)}
+
+
+def test_an_alliance_without_obligations_allies_nobody() -> None:
+    g = _graph()
+    g.remove((A2, FO.hasObligation, CONSULT))  # AUKUS-like: members, no obligation in any graph
+    assert _dyad_alliances(g) == {A1}
+
+
+def test_an_alliance_the_curated_core_classes_as_none_allies_nobody() -> None:
+    assert _dyad_alliances(_graph(), not_alliances=frozenset({A2})) == {A1}
+
+
+def test_no_dyad_when_one_spell_ends_on_the_day_the_other_begins() -> None:
+    # ATOP ends West Germany (260) on the day unified Germany (255) begins: a one-day overlap no treaty made.
+    g = _graph()
+    a3 = alliance_iri("a3")
+    g.add((a3, FO.hasObligation, CONSULT))
+    for key, member, start, end in (("a3-frg", state_iri(260), "1955-05-05", "1990-10-03"),
+                                    ("a3-de", state_iri(255), "1990-10-03", None),
+                                    ("a3-usa", USA, "1955-05-05", None)):
+        ms = mint("membership", key)
+        g.add((ms, RDF.type, FO.AllianceMembership))
+        g.add((ms, ORG.member, member))
+        g.add((ms, ORG.organization, a3))
+        g.add((ms, FO.startDate, _d(start)))
+        if end:
+            g.add((ms, FO.endDate, _d(end)))
+    spells, _ = collect_spells({"curated": g})
+    out = build_dyads(spells, [g], AS_OF)
+    pairs = {frozenset(out.objects(d, FO.dyadMember)) for d in out.subjects(FO.viaAlliance, a3)}
+    assert frozenset({state_iri(255), state_iri(260)}) not in pairs
+    assert frozenset({USA, state_iri(255)}) in pairs and frozenset({USA, state_iri(260)}) in pairs

@@ -25,7 +25,7 @@ KEYS: dict[str, Keys] = {
     "alliance file": Keys(
         (
             "label", "alt_labels", "kind", "international_organisation", "description", "wikidata", "atop", "cow",
-            "identifier_source", "sources", "treaties", "members", "events",
+            "identifier_source", "parts", "sources", "treaties", "members", "events", "outside_command",
         ),
         ("label", "kind"),
     ),
@@ -37,8 +37,10 @@ KEYS: dict[str, Keys] = {
         ("id", "label", "kind"),
     ),
     "member spell": Keys(
-        ("member", "start", "end", "start_event", "end_event", "source", "note", "disputed"), ("member",)
+        ("member", "part", "start", "end", "start_event", "end_event", "source", "note", "disputed"), ("member",)
     ),
+    "outside-command spell": Keys(("member", "start", "end", "scope", "source", "note"), ("member", "start", "source")),
+    "part": Keys(("atop", "cow", "treaty", "label", "note"), ("atop",)),
     "event": Keys(
         (
             "type", "date", "actor", "place", "place_wikidata", "article", "scope", "treaty", "note", "source",

@@ -18,62 +18,20 @@ from foedus.fo_terms import FO
 from foedus.graph import emit
 from foedus.graph.context import ImportContext
 from foedus.graph.dates import PartialDate
+from foedus.graph.sources.atop_codes import CONDITIONS, OBLIGATIONS, OTHER_CONDITION, PROVISIONS, SUMMARY_ONLY
+from foedus.graph.sources.atop_names import (
+    NAMES_FILE,
+    add_generated_label,
+    add_real_name,
+    generated_label,
+    read_names,
+)
 from foedus.graph.sources.table import Row, partial_date, read_rows
 from foedus.vocab import alliance_iri, mint, state_iri, sub_iri
 
 DATASET = "atop-5.1"
 ALLIANCE_FILE = Path("atop/atop5_1a.csv")
 MEMBER_FILE = Path("atop/atop5_1m.csv")
-
-# Obligation columns -> (our class, IRI word, label, summary condition column, condition columns).
-OBLIGATIONS: tuple[tuple[str, URIRef, str, str, str | None, tuple[str, ...]], ...] = (
-    ("defense", FO.DefenceObligation, "defence", "Defence", "defcon",
-     ("defcoadv", "defcoloc", "defcocon", "defconum", "defcodem", "defconpr")),
-    ("offense", FO.OffenceObligation, "offence", "Offence", "offcon",
-     ("offcoadv", "offcoloc", "offcocon", "offconum", "offcodem")),
-    ("neutral", FO.NeutralityObligation, "neutrality", "Neutrality", "neucon",
-     ("neucoadv", "neucoloc", "neucocon", "neuconum", "neucodem", "neuconpr", "neucoatt")),
-    ("nonagg", FO.NonAggressionObligation, "non-aggression", "Non-aggression", None, ()),
-    ("consul", FO.ConsultationObligation, "consultation", "Consultation", "concon",
-     ("concoadv", "concoloc", "concocon", "concoreq")),
-)
-
-# Condition columns, by their last letters (defcoADV, neucoATT ...) -> our class and the codebook's meaning.
-CONDITIONS: dict[str, tuple[URIRef, str]] = {
-    "adv": (FO.AdversaryCondition, "only against a particular adversary or type of adversary"),
-    "loc": (FO.LocationCondition, "only for conflict in a particular location"),
-    "con": (FO.ConflictTypeCondition, "only in a particular ongoing conflict"),
-    "num": (FO.NumberOfAdversariesCondition, "only for a given number of adversaries"),
-    "dem": (FO.DemandCondition, "only if the ally or the adversary meets (or refuses) demands made in it"),
-    "npr": (FO.NonProvocationCondition, "only if the ally does not provoke the adversary"),
-    "att": (FO.AttackCondition, "only if the ally is attacked"),
-    "req": (FO.RequestCondition, "only when an ally requests consultation"),
-}
-SUMMARY_ONLY = "conditional, but ATOP codes no particular condition"
-OTHER_CONDITION = "one of this member's obligations depends on a condition ATOP codes no further"
-
-# Institutional provisions (alliance level, may change by phase) -> our class and the meaning of each code.
-PROVISIONS: tuple[tuple[str, URIRef, dict[int, str]], ...] = (
-    ("milaid", FO.MilitaryAidProvision, {
-        1: "general or unspecified military aid", 2: "military aid as grants or loans",
-        3: "military training and/or transfer of technology",
-        4: "grants or loans and training or technology"}),
-    ("base", FO.BasesProvision, {
-        1: "joint troop placements on neutral territory",
-        2: "every member may station troops on, or use the military facilities of, the others",
-        3: "some members station troops on the territory of others, not reciprocally"}),
-    ("intcom", FO.IntegratedCommandProvision, {1: "an integrated command in peacetime and wartime"}),
-    ("organ1", FO.OrganisationProvision, {
-        1: "regular meetings of officials to manage the agreement",
-        2: "a named organisation with regularly scheduled meetings",
-        3: "a stand-alone organisation with a permanent bureaucracy"}),
-    ("milcon", FO.PolicyCoordinationProvision, {
-        1: "contact among the armed services in the event of hostilities",
-        2: "contact among the armed services in peacetime as well",
-        3: "a common defence policy (doctrine, training, procurement, joint planning)"}),
-    ("contrib", FO.TroopContributionProvision, {
-        1: "the contributions of troops, supplies or funds are specified"}),
-)
 
 ALLIANCE_COLUMNS = ("atopid", "cowid", "cow4id", "begyr", "begmo", "begday", "endyr", "endmo", "endday",
                     "ineffect", "bilat", "maxphase", "pubsecr", "asymm", "specthrt", "statthr1", "statthr2")
@@ -104,6 +62,7 @@ class AllianceRow:
     iri: URIRef
     start: PartialDate
     end: PartialDate | None
+    claimed: bool = False
     members: list[MemberRow] = field(default_factory=list)
     provisions: dict[int, dict[str, int]] = field(default_factory=dict)
 
@@ -115,10 +74,28 @@ def load(source_dir: Path, ctx: ImportContext) -> Graph:
     rows = sum(len(a.members) for a in alliances.values())
     ctx.progress(f"atop: {len(alliances)} alliances, {rows} member rows")
     g = emit.new_graph()
+    names = read_names()
+    real = generated = 0
     for alliance in alliances.values():
         if not alliance.members:
             ctx.warn(f"ATOP {alliance.atopid} has no member rows in {MEMBER_FILE}")
         _alliance_triples(g, alliance)
+        if alliance.claimed:
+            continue
+        if alliance.atopid in names:
+            add_real_name(g, alliance.iri, names[alliance.atopid])
+            real += 1
+        else:
+            members = [m.member for m in sorted(alliance.members, key=lambda m: (m.start.first, m.member))]
+            obligations = [o for m in alliance.members for o in m.obligations]
+            add_generated_label(g, alliance.iri, generated_label(
+                members, obligations, alliance.start.year, ctx.state_names))
+            generated += 1
+    unknown = sorted(set(names) - set(alliances))
+    if unknown:
+        ctx.warn(f"{NAMES_FILE} names atopids ATOP does not have: {', '.join(map(str, unknown))}")
+    ctx.note(f"atop-5.1 names: {real} real names from {NAMES_FILE} (cited), {generated} generated labels, "
+             f"{len(ctx.alliance_iris)} named by the curated core")
     return g
 
 
@@ -129,6 +106,7 @@ def _read_alliances(path: Path, ctx: ImportContext) -> dict[int, AllianceRow]:
         atopid = row.integer("atopid")
         if atopid in alliances:
             raise row.fail("atopid", f"atopid {atopid} appears twice")
+        claimed = atopid in ctx.alliance_iris
         iri = ctx.alliance_iris.get(atopid) or alliance_iri(f"atop-{atopid}")
         start = partial_date(row, "begyr", "begmo", "begday")
         if start is None:
@@ -140,7 +118,7 @@ def _read_alliances(path: Path, ctx: ImportContext) -> dict[int, AllianceRow]:
             row.flag(column)
         row.choice("pubsecr", (0, 1, 2))
         row.choice("specthrt", (0, 1, 2, 3, 4, 5, 6))
-        alliances[atopid] = AllianceRow(row, atopid, iri, start, end)
+        alliances[atopid] = AllianceRow(row, atopid, iri, start, end, claimed)
     return alliances
 
 
@@ -189,10 +167,8 @@ def _alliance_triples(g: Graph, alliance: AllianceRow) -> None:
     if row.flag("bilat"):
         g.add((node, RDF.type, FO.BilateralAlliance))
     start, end = alliance.start, alliance.end
-    if node == alliance_iri(slug):
-        g.add((node, RDFS.label, Literal(f"ATOP alliance {alliance.atopid} ({start.year})", lang="en")))
-    else:  # the curated graph names it; ATOP only adds its own handle
-        g.add((node, SKOS.altLabel, Literal(f"ATOP alliance {alliance.atopid}", lang="en")))
+    # The curated core or atop_names.csv names it, else a generated label does (load); ATOP adds its own handle.
+    g.add((node, SKOS.altLabel, Literal(f"ATOP alliance {alliance.atopid}", lang="en")))
     g.add((node, FO.atopId, Literal(alliance.atopid)))
     for column, prop in (("cowid", FO.cowAllianceId), ("cow4id", FO.cow4AllianceId)):
         value = row.opt_int(column)
@@ -201,7 +177,7 @@ def _alliance_triples(g: Graph, alliance: AllianceRow) -> None:
     emit.span(g, node, start, end)
     in_effect = row.flag("ineffect")
     if in_effect is not None:
-        g.add((node, FO.inEffect, Literal(in_effect)))
+        g.add((node, FO.atopInEffect, Literal(in_effect)))
     secrecy = row.choice("pubsecr", (0, 1, 2))
     if secrecy is not None:
         g.add((node, FO.secret, Literal(secrecy > 0)))
@@ -248,7 +224,13 @@ def _alliance_triples(g: Graph, alliance: AllianceRow) -> None:
                 g.add((provision, RDF.value, Literal(value)))
                 label = f"{meanings[value]} (ATOP {code} = {value})"
                 g.add((provision, RDFS.label, Literal(label, lang="en")))
-    _memberships(g, alliance, start, signature)
+    ending = None
+    if end is not None:
+        ending = emit.event(g, mint("event", slug, "ending"), FO.Ending, end)
+        g.add((ending, FO.ofAlliance, node))
+        g.add((ending, FO.note, Literal(ENDING_NOTE, lang="en")))
+        emit.derived(g, ending, DATASET, emit.row_iri(DATASET, "atop5_1a", row.number))
+    _memberships(g, alliance, start, signature, ending)
 
 
 def _threats(row: Row) -> list[int]:
@@ -304,7 +286,12 @@ def _condition_kind(code: str) -> tuple[URIRef, str]:
     return CONDITIONS[code[-3:]]
 
 
-def _memberships(g: Graph, alliance: AllianceRow, begins: PartialDate, signature: URIRef) -> None:
+ENDING_NOTE = "ATOP's end date; ATOP does not code how the alliance or the membership ended."
+
+
+def _memberships(
+    g: Graph, alliance: AllianceRow, begins: PartialDate, signature: URIRef, ending: URIRef | None
+) -> None:
     """One AllianceMembership per continuous spell: member-phase rows that touch or overlap are merged."""
     by_member: dict[int, list[MemberRow]] = defaultdict(list)
     for m in alliance.members:
@@ -331,7 +318,19 @@ def _memberships(g: Graph, alliance: AllianceRow, begins: PartialDate, signature
             emit.spell(g, node, start, end)
             if start == begins:
                 g.add((node, FO.startedBy, signature))
-            emit.derived(g, node, DATASET, *(emit.row_iri(DATASET, "atop5_1m", m.row) for m in spell))
+            spell_rows = [emit.row_iri(DATASET, "atop5_1m", m.row) for m in spell]
+            emit.derived(g, node, DATASET, *spell_rows)
+            if end is None:
+                continue
+            if ending is not None and end == alliance.end:
+                g.add((node, FO.endedBy, ending))
+                continue
+            exit_ = emit.event(g, mint("event", slug, "ending", member, end.first.isoformat()), FO.Ending, end)
+            g.add((exit_, FO.ofAlliance, alliance.iri))
+            g.add((exit_, FO.byActor, state_iri(member)))
+            g.add((exit_, FO.note, Literal(ENDING_NOTE, lang="en")))
+            g.add((node, FO.endedBy, exit_))
+            emit.derived(g, exit_, DATASET, spell_rows[-1])
 
 
 # ATOP codes a few members that the COW state list does not know (cowsys = 0 and a code of ATOP's own). They are
