@@ -32,7 +32,7 @@ from foedus.graph.describe import describe_release, wikidata_link_counts
 from foedus.graph.dyads import build_dyads, collect_spells
 from foedus.graph.manifest import PresentSource, verify_sources
 from foedus.graph.reconcile import Difference, reconcile
-from foedus.graph.report import build_report, entities, report_md, strength_lines
+from foedus.graph.report import alliance_counts, build_report, entities, report_md, strength_lines
 from foedus.graph.staging import sweep
 from foedus.graph.standing import standing
 from foedus.ontology.codegen import core_path
@@ -66,7 +66,7 @@ class BuildState:
     sources: list[PresentSource] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     curated_disagreements: int = 0
-    classification_disagreements: int = 0
+    alliances: dict[str, int] = field(default_factory=dict)  # alliance counts for the report (report.alliance_counts)
     wikidata: dict[str, dict[str, Any]] = field(default_factory=dict)  # curated things linked to Wikidata
     source_strength: dict[str, Any] = field(default_factory=dict)  # sources behind curated treaty facts
 
@@ -230,7 +230,6 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     recon, state.differences = reconcile(data, set(core.alliance_iris.values()))
     derived += recon
     derived += classification_disagreements(apart)
-    state.classification_disagreements = len(apart)
     derived += standing(spells, _spell_sources(data), data, as_of)
     state.graphs["derived"] = derived
     from foedus.fo_terms import FO
@@ -246,6 +245,7 @@ def build_release(settings: Settings, progress: bool = True, curated_dir: Path |
     built_at = (
         dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if epoch else None
     )
+    state.alliances = alliance_counts(state.graphs)
     links = wikidata_link_counts([g for n, g in state.graphs.items() if n != "ontology"])
     others = {n: len(g) for n, g in state.graphs.items()}
     state.graphs["description"] = describe_release(settings, version, others, state.sources, built_at, links)

@@ -7,9 +7,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
+from foedus.fo_terms import FO
 from foedus.vocab import PREFIXES, graph_iri
 
 if TYPE_CHECKING:
@@ -31,6 +33,37 @@ def entities(graphs: Mapping[str, Graph], names: Sequence[str]) -> dict[str, int
     return dict(sorted(counts.items()))
 
 
+def alliance_counts(graphs: Mapping[str, Graph]) -> dict[str, int]:
+    """What a researcher should know about the alliances of a release: how they are named (curated, a cited title or
+    description, generated), families, classification disagreements, ATOP endings made events, and standings."""
+    alliances: set[Any] = set()
+    for name, g in graphs.items():
+        if name not in ("ontology", "derived", "description"):
+            alliances.update(g.subjects(RDF.type, FO.Alliance))
+    curated = graphs.get("curated", Graph())
+    derived = graphs.get("derived", Graph())
+    atop = graphs.get("atop-5.1", Graph())
+    generated = {a for g in graphs.values() for a in g.subjects(FO.generatedLabel, None)}
+    titled = {a for a in atop.subjects(DCTERMS.title, None)} & alliances
+    cited = {a for a in atop.subjects(FO.nameSource, None)} & alliances
+    by_curated = {a for a in alliances if (a, RDFS.label, None) in curated}
+    standing = [derived.value(a, FO.inEffect) for a in alliances if (a, FO.standingAsOf, None) in derived]
+    return {
+        "alliances": len(alliances),
+        "named by the curated core": len(by_curated),
+        "named by a cited treaty title (atop_names.csv)": len(titled - by_curated),
+        "named by a cited description (atop_names.csv)": len(cited - titled - by_curated),
+        "with a generated label": len(generated & alliances),
+        "families (fo:AllianceFamily)": sum(1 for _ in curated.subjects(RDF.type, FO.AllianceFamily)),
+        "classification disagreements": sum(
+            1 for d in derived.subjects(FO.aspect, Literal("classification"))),
+        "ATOP endings as events (fo:Ending)": sum(1 for _ in atop.subjects(RDF.type, FO.Ending)),
+        "in force on the as-of date": sum(1 for v in standing if v is not None and v.toPython() is True),
+        "ended by the as-of date": sum(1 for v in standing if v is not None and v.toPython() is False),
+        "open where their dating source stops or records no end": sum(1 for v in standing if v is None),
+    }
+
+
 def _curie(iri: str) -> str:
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns):
@@ -48,6 +81,7 @@ def build_report(state: BuildState, version: str, triples: dict[str, int], count
             for p in state.sources
         ],
         "entities": counts,
+        "alliances": state.alliances,
         "disagreements": {
             "curated": state.curated_disagreements,
             "reconciliation": [
@@ -113,6 +147,8 @@ def report_md(report: dict[str, Any]) -> str:
     lines += [
         f"- {s['name']} {s['version']}: {len(s['files'])} files verified" for s in report["sources"]
     ] or ["- none"]
+    lines += ["", "## Alliances", "", "| | alliances |", "|---|---|"]
+    lines += [f"| {k} | {n} |" for k, n in report.get("alliances", {}).items()]
     dis = report["disagreements"]
     lines += [
         "",

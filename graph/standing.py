@@ -12,11 +12,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from foedus.fo_terms import FO
+from foedus.graph.dates import PartialDate
 from foedus.graph.dyads import Spell
 from foedus.vocab import graph_iri
 
 # The last day each source's coding reaches (ATOP 5.1 codes alliances to the end of 2018, its codebook §1).
-KNOWLEDGE_EDGES: dict[str, dt.date] = {"atop-5.1": dt.date(2018, 12, 31)}
+KNOWLEDGE_EDGES: dict[str, dt.date] = {"atop-5.1": PartialDate(2018).last}
 # How a standing note names the graph whose dates it rests on.
 SOURCE_NAMES: dict[str, str] = {"curated": "the curated core", "atop-5.1": "ATOP 5.1"}
 

@@ -56,6 +56,7 @@ def curated_store() -> Store:
     from rdflib import Graph
 
     from foedus.graph.dyads import build_dyads, collect_spells
+    from foedus.graph.standing import standing
     from foedus.server.store import merge_into_default_graph
     from foedus.vocab import graph_iri
 
@@ -63,7 +64,9 @@ def curated_store() -> Store:
     onto = Graph()
     onto.parse(data=(files("foedus.ontology") / "foedus.ttl").read_text(encoding="utf-8"), format="turtle")
     spells, _ = collect_spells({"curated": core})
-    derived = build_dyads(spells, [core], dt.date(2025, 1, 1))
+    as_of = dt.date(2025, 1, 1)
+    derived = build_dyads(spells, [core], as_of)
+    derived += standing(spells, dict.fromkeys((s.iri for s in spells), "curated"), {"curated": core}, as_of)
     store = Store()
     for name, g in (("curated", core), ("ontology", onto), ("derived", derived)):
         store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,

@@ -160,7 +160,7 @@ def test_openapi_document(client: FlaskClient) -> None:
     schema = doc["paths"]["/api/alliance-members-on-date"]["get"]["parameters"][1]["schema"]
     assert schema == {"type": "string", "format": "date"}
     kind = {p["name"]: p for p in doc["paths"]["/api/political-shifts"]["get"]["parameters"]}["kind"]
-    assert kind["schema"]["enum"] == ["all", "withdrawal", "suspension", "termination"]
+    assert kind["schema"]["enum"] == ["all", "withdrawal", "suspension", "termination", "ending"]
     assert kind["schema"]["default"] == "all" and kind["required"] is False
 
 

@@ -43,7 +43,7 @@ def settings(releases: Path) -> Settings:
 def test_table(settings: Settings) -> None:
     out = run_saved_query_cli(settings, "alliance-members-on-date", ARGS, "table")
     lines = out.splitlines()
-    assert lines[0].split() == ["alliance", "date", "member", "memberLabel", "since", "sources"]
+    assert lines[0].split() == ["alliance", "date", "member", "memberLabel", "since", "datesFrom", "dating"]
     assert set(lines[1]) <= {"-", " "}
     assert "foid:alliance/nato" in lines[2] and "1990-01-01" in lines[2]
     assert lines[-1] == "(16 rows)"

@@ -76,8 +76,9 @@ def load_alliance(f: CuratedFile, alliance_iris: dict[int, URIRef]) -> None:
 
     owners = {p.treaty: p.iri for p in parts.values() if p.treaty is not None}
     events: list[Listed] = []
+    bound: list[tuple[URIRef, URIRef, list[URIRef] | None]] = []
     for i, t in enumerate(treaties):
-        events.extend(_treaty(f, t, treaties.where(i), a, owners))
+        events.extend(_treaty(f, t, treaties.where(i), a, owners, bound))
     alliance_events = as_list(d, "events")
     for i, e in enumerate(alliance_events):
         of = FO.ofAlliance if kind != "not-an-alliance" and not parts else FO.ofCollaboration
@@ -90,6 +91,9 @@ def load_alliance(f: CuratedFile, alliance_iris: dict[int, URIRef]) -> None:
         owner = _part_of(f, m, where, parts, a)
         party = _membership(f, m, where, owner, events, alliance_kind=kind != "not-an-alliance")
         parties.setdefault(owner, set()).add(party)
+    for ob, owner, explicit in bound:  # who each obligation binds: those it names, else every party
+        for party in explicit if explicit is not None else sorted(parties.get(owner, ())):
+            g.add((ob, FO.obligedParty, party))
     outside = as_list(d, "outside_command")
     for i, o in enumerate(outside):
         _outside_command(f, o, outside.where(i), a, events)
@@ -227,7 +231,8 @@ def _part_of(f: CuratedFile, m: Any, where: str, parts: dict[int, Part], family:
 
 
 def _treaty(
-    f: CuratedFile, t: Any, where: str, alliance: URIRef, owners: dict[str, URIRef]
+    f: CuratedFile, t: Any, where: str, alliance: URIRef, owners: dict[str, URIRef],
+    bound: list[tuple[URIRef, URIRef, list[URIRef] | None]],
 ) -> list[Listed]:
     """One treaty of an alliance file, with its events, obligations (and their conditions) and provisions."""
     t = f.keys(t, where, "treaty")
@@ -257,6 +262,9 @@ def _treaty(
         otype = f.choice(o, "type", OBLIGATION_CLASSES, "obligation type")
         g.add((ob, RDF.type, OBLIGATION_CLASSES[otype]))
         g.add((tr, FO.hasObligation, ob))
+        obliged = as_list(o, "obliged")
+        named = [f.actors.iri(x, obliged.where(j)) for j, x in enumerate(obliged)] if obliged else None
+        bound.append((ob, owners.get(tslug, alliance), named))
         if o.get("article") is not None:
             g.add((ob, FO.article, Literal(str(o["article"]))))
         summary = f.text(o, "summary", "obligation")

@@ -48,7 +48,7 @@ KEYS: dict[str, Keys] = {
         ),
         ("type",),
     ),
-    "obligation": Keys(("type", "article", "summary", "conditions", "source", "note"), ("type",)),
+    "obligation": Keys(("type", "article", "summary", "obliged", "conditions", "source", "note"), ("type",)),
     "condition": Keys(("type", "note"), ("type",)),
     "disputed value of a member spell": Keys(("start", "end", "source", "note")),
     "disputed value of an event": Keys(("date", "source", "note")),

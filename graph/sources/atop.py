@@ -75,7 +75,7 @@ def load(source_dir: Path, ctx: ImportContext) -> Graph:
     ctx.progress(f"atop: {len(alliances)} alliances, {rows} member rows")
     g = emit.new_graph()
     names = read_names()
-    real = generated = 0
+    titles = described = generated = 0
     for alliance in alliances.values():
         if not alliance.members:
             ctx.warn(f"ATOP {alliance.atopid} has no member rows in {MEMBER_FILE}")
@@ -84,7 +84,8 @@ def load(source_dir: Path, ctx: ImportContext) -> Graph:
             continue
         if alliance.atopid in names:
             add_real_name(g, alliance.iri, names[alliance.atopid])
-            real += 1
+            titles += names[alliance.atopid].is_title
+            described += not names[alliance.atopid].is_title
         else:
             members = [m.member for m in sorted(alliance.members, key=lambda m: (m.start.first, m.member))]
             obligations = [o for m in alliance.members for o in m.obligations]
@@ -94,8 +95,8 @@ def load(source_dir: Path, ctx: ImportContext) -> Graph:
     unknown = sorted(set(names) - set(alliances))
     if unknown:
         ctx.warn(f"{NAMES_FILE} names atopids ATOP does not have: {', '.join(map(str, unknown))}")
-    ctx.note(f"atop-5.1 names: {real} real names from {NAMES_FILE} (cited), {generated} generated labels, "
-             f"{len(ctx.alliance_iris)} named by the curated core")
+    ctx.note(f"atop-5.1 names: {len(ctx.alliance_iris)} alliances named by the curated core; from {NAMES_FILE}, "
+             f"{titles} treaty titles and {described} cited descriptions; {generated} generated labels")
     return g
 
 

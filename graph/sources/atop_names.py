@@ -19,11 +19,15 @@ from rdflib.namespace import DCTERMS, RDFS
 
 from foedus.errors import SourceError
 from foedus.fo_terms import FO
+from foedus.graph.curated.citations import load_uncitable_hosts, uncitable
 from foedus.graph.curated.schema import CITATION_KINDS
 from foedus.vocab import SCHEMA, mint
 
 NAMES_FILE = "atop_names.csv"
-COLUMNS = ("atopid", "name", "signed", "source_title", "source_url", "source_publisher", "source_kind", "note")
+COLUMNS = ("atopid", "name", "name_kind", "signed", "source_title", "source_url", "source_publisher", "source_kind",
+           "note")
+# Kinds of source that may be a printed work cited without a URL (a book, a treaty series volume, Wikidata's id).
+PRINTED_KINDS = ("scholarly", "treaty-text", "depositary", "wikidata")
 # Obligation columns in the order a label names them, with the word it uses.
 WORDS = (("defense", "defence"), ("offense", "offence"), ("neutral", "neutrality"), ("nonagg", "non-aggression"),
          ("consul", "consultation"))
@@ -35,6 +39,7 @@ class Name:
 
     atopid: int
     name: str
+    is_title: bool  # name_kind "title": the treaty's own title; "description": a cited description, no title
     title: str
     url: str
     publisher: str
@@ -48,9 +53,11 @@ def names_path() -> Path:
 
 
 def read_names(path: Path | None = None) -> dict[int, Name]:
-    """Read the table; a missing column, a bad id, a repeated id, an unknown kind or a URL-less citation is an error
-    naming the file and line."""
+    """Read the table; a missing column, a bad id, a repeated id, an unknown kind, a citation without a URL (save a
+    printed work) or one on an uncitable host is an error naming the file and line."""
     path = path or names_path()
+    hosts_csv = Path(str(files("foedus.graph.curated"))) / "uncitable_hosts.csv"
+    hosts = load_uncitable_hosts(hosts_csv, hosts_csv.name)
     out: dict[int, Name] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -71,18 +78,27 @@ def read_names(path: Path | None = None) -> dict[int, Name]:
                 raise SourceError(f"source_kind {kind!r} is not one of {', '.join(CITATION_KINDS)}", where=where)
             if url and urlsplit(url).scheme not in ("http", "https"):
                 raise SourceError(f"source_url {url!r} is not an http(s) URL", where=where)
-            if not url and kind != "wikidata" and kind != "scholarly":
-                raise SourceError("a source_url is required unless the source is a printed work or Wikidata",
+            if not url and kind not in PRINTED_KINDS:
+                raise SourceError(f"a source_url is required for a {kind} source (only {', '.join(PRINTED_KINDS)} "
+                                  "sources may be printed works without one)", where=where)
+            bad_host = uncitable(url, hosts) if url else None
+            if bad_host is not None:
+                raise SourceError(f"{bad_host[0]} is no citable host ({bad_host[1]}): cite the work it copies",
                                   where=where)
-            out[atopid] = Name(atopid, name, row["source_title"].strip(), url, row["source_publisher"].strip(),
+            if row["name_kind"] not in ("title", "description"):
+                raise SourceError(f"name_kind {row['name_kind']!r} is neither title nor description", where=where)
+            out[atopid] = Name(atopid, name, row["name_kind"] == "title", row["source_title"].strip(), url,
+                               row["source_publisher"].strip(),
                                kind, row["note"].strip())
     return out
 
 
 def add_real_name(g: Graph, node: URIRef, name: Name) -> None:
-    """rdfs:label and dcterms:title from the table, with the citation that gives the name (fo:nameSource)."""
+    """rdfs:label (and dcterms:title where the source gives the treaty's own title, not a description of it), with
+    the citation that gives the name (fo:nameSource)."""
     g.add((node, RDFS.label, Literal(name.name, lang="en")))
-    g.add((node, DCTERMS.title, Literal(name.name, lang="en")))
+    if name.is_title:
+        g.add((node, DCTERMS.title, Literal(name.name, lang="en")))
     cite = mint("citation", "atop-names", name.atopid)
     g.add((node, FO.nameSource, cite))
     g.add((cite, RDF.type, FO.Citation))
