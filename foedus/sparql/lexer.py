@@ -66,6 +66,38 @@ def outer_where_brace(text: str) -> int:
     raise ValueError("no WHERE { … } group found")
 
 
+def group_braces(text: str) -> list[int]:
+    """Offsets of every `{` that opens a group graph pattern of the query's WHERE clause, the outermost first.
+
+    A VALUES data block is no group, and the brace that opens a sub-SELECT is skipped (its own WHERE group is
+    listed). Remote inlining puts the parameters' VALUES block in each of them, so a FILTER inside a UNION branch
+    or an OPTIONAL sees the parameter bound, as it does with substitution.
+    """
+    start = outer_where_brace(text)
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text, start)
+              if m.lastgroup not in ("ws", "comment")]
+    out: list[int] = []
+    depth, data_until, after_values = 0, -1, False
+    for i, (kind, value, at) in enumerate(tokens):
+        if kind == "word" and value.upper() == "VALUES":
+            after_values = True
+        elif kind == "other" and value == "{":
+            depth += 1
+            if after_values and data_until < 0:
+                data_until, after_values = depth - 1, False  # a data block: no group until it closes
+            elif data_until < 0:
+                following = tokens[i + 1] if i + 1 < len(tokens) else ("", "", 0)
+                if not (following[0] == "word" and following[1].upper() == "SELECT"):
+                    out.append(at)
+        elif kind == "other" and value == "}":
+            depth -= 1
+            if depth == data_until:
+                data_until = -1
+            if depth == 0:
+                break
+    return out
+
+
 def decode_uchars(text: str) -> str:
     """`text` with its \\uXXXX and \\UXXXXXXXX escapes (SPARQL's UCHAR) replaced by the characters they stand for."""
     return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text) if "\\" in text else text
