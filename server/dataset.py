@@ -15,9 +15,10 @@ from flask import Blueprint, Response, render_template, request, send_file
 from foedus.graph import layout
 from foedus.server import errors
 from foedus.server.context import state
+from foedus.server.describe import graph_name
 from foedus.server.http import conditional
 from foedus.server.page_queries import run_select
-from foedus.server.resources import HTML, OFFERED, SUFFIX, graph_name
+from foedus.server.resources import HTML, OFFERED, SUFFIX
 from foedus.sparql.formats import negotiate
 
 bp = Blueprint("dataset", __name__)

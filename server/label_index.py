@@ -282,8 +282,8 @@ def label_index() -> LabelIndex:
     from flask import current_app
 
     from foedus.server.context import state
+    from foedus.server.describe import iri_base
     from foedus.server.page_queries import run_select
-    from foedus.server.resources import iri_base
 
     st = state()
     info = st.backend.info()

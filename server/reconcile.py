@@ -17,11 +17,11 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from pyoxigraph import Literal, NamedNode
 
 from foedus.server import errors
+from foedus.server.describe import iri_base
 from foedus.server.http import framable
 from foedus.server.label_index import Entity, label_index
 from foedus.server.page_queries import run_select
 from foedus.server.reconcile_match import CODE_PROPERTIES, KIND_TYPE, TYPES, YEAR, Candidate, QueryError, reconcile
-from foedus.server.resources import iri_base
 
 bp = Blueprint("reconcile", __name__)
 SPEC = "https://www.w3.org/community/reports/reconciliation/CG-FINAL-specs-0.2-20230410/"

@@ -11,8 +11,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from foedus.server import errors
+from foedus.server.describe import curie, href
 from foedus.server.label_index import Hit, label_index
-from foedus.server.resources import curie, href
 
 bp = Blueprint("search", __name__)
 MAX_QUERY = 200

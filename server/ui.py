@@ -21,8 +21,8 @@ from foedus.queries.inline import inline_values
 from foedus.server import errors
 from foedus.server.api import EXTENSION
 from foedus.server.context import state
+from foedus.server.describe import FO, curie, href, iri_base, labels_for, memberships
 from foedus.server.page_queries import iri, run_select
-from foedus.server.resources import FO, curie, href, iri_base, labels_for, memberships
 from foedus.server.service_description import endpoint_url
 from foedus.server.vendor import VENDOR, vendor_dir
 from foedus.vocab import PREFIXES

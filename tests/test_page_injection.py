@@ -77,6 +77,6 @@ def test_every_page_query_is_a_parsed_select_file_and_no_page_module_writes_spar
     assert {"resource-exists", "labels", "members-of-alliance", "network-members", "dataset-subsets"} <= set(queries)
     pasted = re.compile(r"(SELECT|CONSTRUCT|ASK|DESCRIBE)\b[^\n]*\bWHERE\b|GRAPH \?g \{")
     server = Path(__file__).resolve().parents[1] / "server"
-    for name in ("resources.py", "ui.py", "dataset.py", "page_queries.py"):
+    for name in ("resources.py", "describe.py", "ui.py", "dataset.py", "page_queries.py"):
         text = (server / name).read_text(encoding="utf-8")
         assert not pasted.search(text), f"server/{name} writes SPARQL text: {pasted.search(text)}"
