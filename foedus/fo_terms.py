@@ -95,6 +95,7 @@ class FO(DefinedNamespace):
     PeaceTreaty: URIRef  # peace treaty
     Person: URIRef  # person
     PolicyCoordinationProvision: URIRef  # military policy coordination provision
+    PortVisit: URIRef  # port visit
     Post: URIRef  # post
     Protocol: URIRef  # protocol
     Provision: URIRef  # provision

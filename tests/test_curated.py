@@ -99,3 +99,22 @@ def test_an_end_before_its_start_is_an_error_but_a_coarse_end_in_the_start_year_
     path.write_text(text.replace(OLD, '{member: 220, start: "1950-06-15", end: "1949", source: src}'))
     with pytest.raises(SourceError, match=r"mini-pact\.yaml:21:.*end 1949 is before start 1950-06-15"):
         load_curated(root)
+
+
+def test_a_port_visit_names_its_host_visitor_port_and_days() -> None:
+    from conftest import curated_graph
+    from rdflib import RDF, Literal
+    from rdflib.namespace import XSD
+
+    from foedus.fo_terms import FO
+    from foedus.vocab import instrument_iri, state_iri
+
+    g = curated_graph()
+    visit = instrument_iri("carl-vinson-da-nang-2018")
+    assert (visit, RDF.type, FO.PortVisit) in g
+    roles = {(g.value(p, FO.participant), g.value(p, FO.participantRole).split("/")[-1])
+             for p in g.objects(visit, FO.hasParticipation)}
+    assert roles == {(state_iri(816), "host"), (state_iri(2), "participant")}
+    assert g.value(visit, FO.placeName) == Literal("Da Nang, Vietnam")
+    assert (g.value(visit, FO.startDate), g.value(visit, FO.endDate)) == (
+        Literal("2018-03-05", datatype=XSD.date), Literal("2018-03-09", datatype=XSD.date))

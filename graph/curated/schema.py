@@ -154,6 +154,7 @@ INSTRUMENT_CLASSES: dict[str, URIRef] = {
     "confidence-building-measure": FO.ConfidenceBuildingMeasure,
     "crisis-hotline": FO.CrisisCommunicationChannel,
     "defence-cooperation-agreement": FO.DefenceCooperationAgreement,
+    "port-visit": FO.PortVisit,
 }
 ACTOR_CLASSES: dict[str, URIRef] = {
     "state": FO.State,
