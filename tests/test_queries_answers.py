@@ -301,3 +301,26 @@ def test_the_states_a_state_exercised_with_most(full: Store, catalog: Catalog) -
     assert counts == sorted(counts, reverse=True) and len(rows) == 50
     assert ID + "state/200" in {r["partner"] for r in rows[:5]}  # the United Kingdom, among the first
     assert all(1980 <= int(r["firstYear"]) <= int(r["lastYear"]) <= 2010 for r in rows)
+
+
+def test_exercises_of_an_alliance_s_members_by_year(full: Store, catalog: Catalog) -> None:
+    nato = answer(full, catalog, "alliance-members-exercises", alliance=NATO, **{"from": "1980", "to": "2010"})
+    assert [int(r["year"]) for r in nato] == list(range(1980, 2011))  # MME's years, every one with exercises
+    assert all(int(r["exercises"]) > 0 and int(r["memberParticipations"]) >= 2 * int(r["exercises"]) for r in nato)
+    warsaw = answer(full, catalog, "alliance-members-exercises", alliance=ID + "alliance/warsaw-pact",
+                    **{"from": "1980", "to": "2010"})
+    years = [int(r["year"]) for r in warsaw]
+    assert years and max(years) <= 1991  # no members after the pact's dissolution on 1991-07-01
+
+
+def test_us_troops_in_alliance_hosts_add_up_the_members_observations(full: Store, catalog: Catalog) -> None:
+    rows = answer(full, catalog, "us-troops-in-alliance-hosts", alliance=NATO, **{"from": "1960", "to": "1960"})
+    assert len(rows) == 1
+    members = {r["member"] for r in answer(full, catalog, "alliance-members-on-date", alliance=NATO,
+                                          date="1960-06-30")} - {ID + "state/2"}
+    values = " ".join(f"<{m}>" for m in members)
+    found: Any = full.query(f"""PREFIX fo: <{FO}> SELECT ?host ?t WHERE {{ VALUES ?host {{ {values} }}
+        ?o fo:host ?host ; fo:year 1960 ; fo:troopsActiveDuty ?t }}""")
+    by_host = {s["host"].value: int(s["t"].value) for s in found}
+    assert int(rows[0]["usTroops"]) == sum(by_host.values()) and int(rows[0]["hostStates"]) == len(by_host)
+    assert int(rows[0]["mostInOneHost"]) == max(by_host.values())
