@@ -22,6 +22,7 @@ from pyoxigraph import NamedNode, Variable
 from foedus.errors import QueryFileError, location
 from foedus.queries.params import IRI, REGISTRY, Param, ParamError, Term
 from foedus.sparql.syntax import parse_check
+from foedus.sparql.traps import not_exists_trap
 from foedus.vocab import PREFIXES
 
 RESERVED = ("format",)  # request parameters with a meaning of their own (format negotiation)
@@ -303,6 +304,9 @@ def parse_query_file(name: str, text: str, path: str) -> SavedQuery:
         line = next((p.line for p in params if f"?{p.name} " in f"{exc} "), end + 1)
         raise _fail(f"the query cannot take its parameters: {exc}; list each parameter in SELECT "
                     "(or GROUP BY it) so it can be bound", path, line) from None
+    slow = not_exists_trap(text)
+    if slow is not None:
+        raise _fail(slow[1], path, slow[0])
     return saved
 
 

@@ -24,6 +24,7 @@ from foedus.server.backend import Query, Row
 from foedus.server.context import state
 from foedus.sparql.lexer import inspect_query
 from foedus.sparql.syntax import parse_check
+from foedus.sparql.traps import not_exists_trap
 
 Binding = NamedNode | Literal | Sequence[NamedNode]
 
@@ -52,6 +53,9 @@ def page_queries() -> dict[str, PageQuery]:
             parse_check(text)
         except SyntaxError as exc:
             raise QueryFileError(f"does not parse: {exc}", where=where) from None
+        slow = not_exists_trap(text)
+        if slow is not None:
+            raise QueryFileError(slow[1], where=f"{where}:{slow[0]}")
         found[entry.name[:-3]] = PageQuery(entry.name[:-3], text)
     return found
 

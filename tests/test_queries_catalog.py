@@ -244,3 +244,14 @@ def test_every_packaged_type_documents_itself() -> None:
         assert isinstance(kind.html(p), dict)
     assert Param("x", "integer", "d", "1", minimum=1).html_input() == {"type": "number", "min": "1"}
     assert Param("x", "date", "d", "1990-01-01").html_input() == {"type": "date"}
+
+
+def test_a_not_exists_group_joined_to_nothing_is_refused_with_its_line(tmp_path: Path) -> None:
+    trap = GOOD.replace("FILTER(?d <= ?date) }",
+                        "FILTER(?d <= ?date)\n  FILTER NOT EXISTS { ?x a <urn:C> . ?x <urn:p> ?y } }")
+    error = _load(tmp_path, trap)
+    assert "q.rq:9" in str(error) and "cartesian product" in str(error) and "MINUS" in str(error)
+    correlated = GOOD.replace("FILTER(?d <= ?date) }",
+                              "FILTER(?d <= ?date)\n  FILTER NOT EXISTS { ?s <urn:p> ?y . ?y a <urn:C> } }")
+    (tmp_path / "q.rq").write_text(correlated, encoding="utf-8")
+    assert "q" in load_catalog(tmp_path).queries  # joined to ?s of the outer query: fine
