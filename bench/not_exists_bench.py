@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
 from bench.measure import machine, repeat, write_json
 
 PREFIX = "PREFIX fo: <https://w3id.org/foedus/ontology/> PREFIX org: <http://www.w3.org/ns/org#>\n"
