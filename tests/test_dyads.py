@@ -32,16 +32,20 @@ def _d(text: str) -> Literal:
     return Literal(text, datatype=XSD.date)
 
 
+def _add_spell(g: Graph, key: str, member: URIRef, alliance: URIRef, start: str, end: str | None) -> None:
+    ms = mint("membership", key)
+    g.add((ms, RDF.type, FO.AllianceMembership))
+    g.add((ms, ORG.member, member))
+    g.add((ms, ORG.organization, alliance))
+    g.add((ms, FO.startDate, _d(start)))
+    if end:
+        g.add((ms, FO.endDate, _d(end)))
+
+
 def _graph() -> Graph:
     g = Graph()
     for key, member, alliance, start, end in SPELLS:
-        ms = mint("membership", key)
-        g.add((ms, RDF.type, FO.AllianceMembership))
-        g.add((ms, ORG.member, member))
-        g.add((ms, ORG.organization, alliance))
-        g.add((ms, FO.startDate, _d(start)))
-        if end:
-            g.add((ms, FO.endDate, _d(end)))
+        _add_spell(g, key, member, alliance, start, end)
     g.add((A1, FO.basedOn, TREATY))
     g.add((TREATY, FO.hasObligation, DEFENCE))
     g.add((A2, FO.hasObligation, CONSULT))
@@ -161,13 +165,7 @@ def test_no_dyad_when_one_spell_ends_on_the_day_the_other_begins() -> None:
     for key, member, start, end in (("a3-frg", state_iri(260), "1955-05-05", "1990-10-03"),
                                     ("a3-de", state_iri(255), "1990-10-03", None),
                                     ("a3-usa", USA, "1955-05-05", None)):
-        ms = mint("membership", key)
-        g.add((ms, RDF.type, FO.AllianceMembership))
-        g.add((ms, ORG.member, member))
-        g.add((ms, ORG.organization, a3))
-        g.add((ms, FO.startDate, _d(start)))
-        if end:
-            g.add((ms, FO.endDate, _d(end)))
+        _add_spell(g, key, member, a3, start, end)
     spells, _ = collect_spells({"curated": g})
     out = build_dyads(spells, [g], AS_OF)
     pairs = {frozenset(out.objects(d, FO.dyadMember)) for d in out.subjects(FO.viaAlliance, a3)}
