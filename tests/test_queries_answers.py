@@ -116,9 +116,13 @@ def test_longest_standing_allies(full: Store, curated: Store, catalog: Catalog) 
 
 
 def test_alliances_between_two_states(full: Store, curated: Store, catalog: Catalog) -> None:
-    rows = answer(full, catalog, "alliances-between-states", stateA=ID + "state/2", stateB=ID + "state/200")
+    rows = answer(full, catalog, "alliances-between-states", stateA=ID + "state/2", stateB=ID + "state/200",
+                  dating="all")
     nato = {r["graph"]: r["alliedFrom"] for r in pick(rows, alliance=NATO)}
     assert nato == {GRAPH + "curated": "1949-08-24", GRAPH + "atop-5.1": "1949-04-04"}
+    ours = answer(full, catalog, "alliances-between-states", stateA=ID + "state/2", stateB=ID + "state/200")
+    assert {r["graph"] for r in pick(ours, alliance=NATO)} == {GRAPH + "curated"}  # NATO's own dating only
+    assert len(ours) < len(rows)
     assert pick(rows, alliance=ID + "alliance/seato", graph=GRAPH + "curated", alliedUntil="1977-06-30")
     cur = answer(curated, catalog, "alliances-between-states", stateA=ID + "state/2", stateB=ID + "state/200")
     assert {r["alliance"] for r in cur} >= {NATO, ID + "alliance/seato"}
@@ -126,7 +130,9 @@ def test_alliances_between_two_states(full: Store, curated: Store, catalog: Cata
 
 
 def test_accession_timeline(full: Store, catalog: Catalog) -> None:
-    rows = answer(full, catalog, "alliance-accession-timeline", alliance=NATO)
+    rows = answer(full, catalog, "alliance-accession-timeline", alliance=NATO, dating="all")
+    assert {r["graph"] for r in answer(full, catalog, "alliance-accession-timeline", alliance=NATO)} == {
+        GRAPH + "curated"}  # by default, NATO's own dating
     curated_rows = pick(rows, graph=GRAPH + "curated")
     assert len(curated_rows) == 33  # 32 members now, plus the FRG's spell that ended in 1990
     assert pick(curated_rows, member=ID + "state/380", start="2024-03-07", startEvent="accession")
@@ -180,6 +186,10 @@ def test_state_memberships(full: Store, curated: Store, catalog: Catalog) -> Non
         assert all(r["start"] <= "1985-01-01" and r.get("end", "9999") >= "1985-01-01" for r in rows)
     every = answer(full, catalog, "state-memberships", state=ID + "state/365", date=None)
     assert len(every) > len(answer(full, catalog, "state-memberships", state=ID + "state/365"))
+    both = answer(full, catalog, "state-memberships", state=ID + "state/365", date="1985-01-01", dating="all")
+    assert pick(both, alliance=ID + "alliance/warsaw-pact", graph=GRAPH + "atop-5.1")  # ATOP's spell too
+    ours = answer(full, catalog, "state-memberships", state=ID + "state/365", date="1985-01-01")
+    assert not pick(ours, alliance=ID + "alliance/warsaw-pact", graph=GRAPH + "atop-5.1")
 
 
 def test_military_diplomacy_between_two_states(full: Store, curated: Store, catalog: Catalog) -> None:
@@ -201,7 +211,8 @@ def test_joint_exercises_by_year_and_participant(full: Store, curated: Store, ca
     for store in (full, curated):
         rows = answer(store, catalog, "joint-exercises", year="2024", participant=ID + "state/2")
         names = {r["exercise"].rsplit("/", 1)[1] for r in rows}
-        assert names == {"steadfast-defender-2024", "red-flag", "baltops", "rimpac", "pitch-black"}
+        assert names == {"steadfast-defender-2024", "red-flag", "baltops", "rimpac", "pitch-black", "balikatan",
+                         "pacific-vanguard", "yama-sakura"}
         assert pick(rows, exercise=ID + "instrument/rimpac", start="2024-06-27", end="2024-08-01",
                     participants="29")
         assert all(r["start"].startswith("2024") for r in answer(store, catalog, "joint-exercises", year="2024",
