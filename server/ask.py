@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -45,11 +46,31 @@ RESERVED = ("question", "query", "format")
 
 
 def _found(e: Entity) -> Found:
-    return Found(e.iri, e.name, e.kind, tuple(e.periods), e.period_text())
+    return Found(e.iri, e.name, e.kind, tuple(e.periods), e.period_text(), e.weight)
+
+
+_BARE: weakref.WeakKeyDictionary[LabelIndex, dict[str, list[int]]] = weakref.WeakKeyDictionary()
+_TRAILER = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _bare_names(index: LabelIndex) -> dict[str, list[int]]:
+    """Names that end in a parenthesis ("Triple Alliance (1882)"), folded without it; once per index."""
+    held = _BARE.get(index)
+    if held is None:
+        held = {}
+        for n, name in enumerate(index.names):
+            if name.field in ("label", "alias") and _TRAILER.search(name.text):
+                held.setdefault(fold(_TRAILER.sub("", name.text)), []).append(n)
+        _BARE[index] = held
+    return held
 
 
 class IndexLookup:
-    """The label index as the router's Lookup: exact names (codes only when typed as codes) and word matches."""
+    """The label index as the router's Lookup: exact names (codes only when typed as codes) and word matches.
+
+    A name written with a year or note in parentheses is also found without it: "Triple Alliance" is the
+    "Triple Alliance (1882)", where no other name is exactly that.
+    """
 
     def __init__(self, index: LabelIndex) -> None:
         self.index = index
@@ -57,12 +78,14 @@ class IndexLookup:
     def exact(self, text: str, *, code: bool) -> Sequence[Found]:
         """Entities one of whose names is `text` once folded; a code or QID counts only when typed as one."""
         seen: dict[str, Found] = {}
-        for n in self.index.exact.get(fold(text), []):
+        key = fold(text)
+        for n in self.index.exact.get(key) or _bare_names(self.index).get(key, []):
             name = self.index.names[n]
             if name.field == "code" and not code or name.field.endswith("wikidata") and not _QID.match(text):
                 continue
             entity = self.index.entities[name.entity]
-            seen.setdefault(entity.iri, _found(entity))
+            if not entity.iri.endswith("/place"):  # an MME exercise's place is named by its text, not an entity
+                seen.setdefault(entity.iri, _found(entity))
         return list(seen.values())
 
     def containing(self, text: str) -> Sequence[Found]:

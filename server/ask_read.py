@@ -65,6 +65,10 @@ WORDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("non-provocation", r"non ?provocation|unprovoked"),
         ("demand", r"on demand|upon request|if asked"),
     ),
+    "dating": (
+        ("atop", r"(according to|by|in|from) atop|atop s( dates)?"),
+        ("all", r"(every|all|each) sources?"),
+    ),
     "knowledge": (
         ("in-force", r"(still )?in force (today|now)|today|currently|now"),
         ("open-at-edge", r"open at the edge|not known to (have )?end"),
@@ -81,6 +85,7 @@ class Found:
     kind: str
     periods: tuple[tuple[str, str | None], ...] = ()
     period: str = ""
+    weight: int = 0  # how many resources point at it (the label index's size signal)
 
     def active_in(self, year: int) -> bool | None:
         """True when a period covers `year`, False when none does, None when no period is known."""

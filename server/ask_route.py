@@ -37,14 +37,16 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "alliance-accession-timeline": ((r"\bjoin(ed|s|ing)?\b|\baccessions?\b|\bacceded\b|\btimeline\b|\bhistory of\b"
                                      r"|\benlargement\b", 4.0),),
     "alliance-obligations": ((r"\bobligations?\b|\bprovisions?\b|\bcommit\w*\b|\boblige\w*\b", 2.5),),
-    "alliances-between-states": ((r"\balliances? (between|of both|shared by)\b|\bshared? alliances?\b"
-                                  r"|\bboth (belonged|members?)\b|\ballied (to|with) each other\b", 3.0),),
-    "alliances-by-obligation": ((r"\balliances? (with|having|that (carry|have|create)|carrying)\b", 1.5),
-                                (r"\bconditions?\b|\bunconditional\w*\b", 1.5)),
+    "alliances-between-states": ((r"\balliances? (between|of both|shared by)\b|\bshared?\b"
+                                  r"|\bboth (belonged|members?)\b|\ballied (to|with) each other\b", 3.0),
+                                 (r"\ballied\b|\balliances?\b", 1.0)),
+    "alliances-by-obligation": ((r"\b(alliances?|pacts?) (that )?(with|having|carry|carrying|have|create)\b", 1.5),
+                                (r"\bconditions?\b|\bunconditional\w*\b|\blimited\b|\blocation\b", 1.5)),
     "alliances-ended": ((r"\bend(ed|s)?\b|\bdissolved\b|\bexpired\b|\bcame to an end\b|\bceased\b|\bfinished\b",
                          3.5),),
     "alliances-in-force": ((r"\bin force\b|\bactive\b|\bexist(ed|ing)?\b|\bin effect\b", 2.5),),
-    "alliances-still-in-force": ((r"\bstill\b|\btoday\b|\bcurrently\b|\bnow\b|\boldest\b", 3.5),),
+    "alliances-still-in-force": ((r"^(?=.*\b(alliances?|pacts?|in force)\b).*\b(still|today|currently|now|oldest)\b",
+                                  3.5),),
     "allies-on-date": ((r"\ballied (with|to)\b|\ballies of\b|\b(its|whose) allies\b|\ballies\b", 3.0),),
     "state-allies-over-time": ((r"\ballies\b|\ballied\b", 2.0), (r"\bover time\b|\bever\b|\bhistory\b|\ball\b", 1.5)),
     "longest-allies": ((r"\blongest\b|\blong(est)? standing\b|\bmost enduring\b|\boldest allies\b", 5.0),),
@@ -61,8 +63,9 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "political-shifts": ((r"\bwithdr[ae]w\w*\b|\bsuspen\w+\b|\bterminat\w+\b|\bpolitical shifts?\b|\bleft\b"
                           r"|\bquit\b", 3.5),),
     "source-disagreements": ((r"\bdisagree\w*\b|\bconflicting\b|\bdiffer\w*\b|\bdiscrepanc\w+\b", 5.0),),
-    "state-alliances-by-obligation": ((r"\balliances?\b", 1.0),),
-    "state-memberships": ((r"\balliances?\b|\bmemberships?\b|\bmember of\b|\bbelong\w*\b|\bpart of\b", 2.0),),
+    "state-alliances-by-obligation": ((r"\balliances?\b|\bpacts?\b|\bbind\w*\b", 1.0),),
+    "state-memberships": ((r"\balliances?\b|\bpacts?\b|\bmemberships?\b|\bmember of\b|\bbelong\w*\b"
+                           r"|\bpart of\b", 2.0),),
     "statement-provenance": ((r"\bprovenance\b|\bcomes? from\b|\bsources? (of|for)\b|\bwho says\b", 5.0),),
     "treaties-signed": ((r"\bsigned\b|\bsignatures?\b|\bsigning\b", 4.0), (r"\btreat(y|ies)\b", 1.0)),
     "wikidata-links": ((r"\bwikidata\b|\bq ?ids?\b", 6.0),),
@@ -71,7 +74,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
 STOP = frozenset((
     "the of in on at and or with to from for by a an who what which when where how was were is are did does do has "
     "have had its it their one two any all every that this these those there them they given e g optionally only "
-    "as be so s me show list give tell"
+    "as be so s me show list give tell many much"
 ).split())
 
 
@@ -152,6 +155,10 @@ def _pick(p: Param, m: Mention, kinds: tuple[str, ...], year: int | None,
         options = alive
     if len(options) == 1:
         return options[0], None, ""
+    heavy = sorted(options, key=lambda f: -f.weight)
+    if heavy and heavy[0].weight >= 2 * max(1, heavy[1].weight):
+        return heavy[0], None, (f"{m.text!r} is {heavy[0].name}, the one most of the data points at (also the "
+                                f"name of {', '.join(f.iri for f in heavy[1:4])})")
     why = f"{m.text!r} names {len(options)} different entities"
     return None, Ambiguity(p.name, m.text, why, tuple(options[:8])), ""
 
@@ -207,8 +214,9 @@ def _fill(saved: SavedQuery, reading: Reading, lookup: Lookup, today: dt.date, c
         elif p.type == "date" and p.name == "date":
             if dates:
                 value = dates.pop(0)
-            elif year is not None:
-                value, note = f"{year:04d}-01-01", f"the year {year} read as its first day, {year}-01-01"
+            elif reading.years and lo == hi:  # a year, not a period's bound ("after 2000" is no day)
+                y = reading.years[0]
+                value, note = f"{y:04d}-01-01", f"the year {y} read as its first day, {y}-01-01"
         elif p.type == "date" and p.name in ("from", "to"):
             if len(reading.dates) >= 2:
                 value = reading.dates[0 if p.name == "from" else 1]
@@ -260,7 +268,7 @@ def route(question: str, catalog: Catalog, lookup: Lookup, *, today: dt.date | N
         cue = sum(w for rx, w in CUES.get(saved.name, ()) if re.search(rx, reading.folded))
         share, shared = lexical[saved.name]
         relevance = cue + 4.0 * share
-        if relevance < 1.5 and only is None:
+        if (cue == 0 or relevance < 1.5) and only is None:  # a rule must fit: words alone never decide
             continue
         cand = Candidate(saved.name, saved.title, {}, 0.0)
         if shared:
@@ -270,7 +278,7 @@ def route(question: str, catalog: Catalog, lookup: Lookup, *, today: dt.date | N
                    and any(f.kind in ("state", "alliance") for f in m.found)]
         timed = any(saved.param(k).type in ("date", "integer") for k in cand.params)
         untimed = bool(reading.dates or reading.years or reading.decades) and not timed
-        cand.score = relevance + slots - 1.5 * len(ignored) - (1.5 if untimed else 0.0)
+        cand.score = relevance + slots - 1.0 * len(ignored) - (1.5 if untimed else 0.0)
         if ignored:
             cand.explanation.append("it does not use " + ", ".join(repr(m.text) for m in ignored))
         if untimed:
