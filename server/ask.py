@@ -184,12 +184,12 @@ def ask() -> Response | str:
     raw = request.args.get("question", "")
     as_json = wants_json()
     if not raw.strip() and not as_json and "question" not in request.args:
-        return render_template("ask.html", q="", body=None)
+        return render_template("ask.html", question="", body=None)
     question = _question()
     body = answer_question(question, request.args.get("query") or None)
     if as_json:
         return jsonify(body)
-    return render_template("ask.html", q=question, body=body)
+    return render_template("ask.html", question=question, body=body)
 
 
 def our_dataset() -> str:
