@@ -18,11 +18,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request
+from pyoxigraph import NamedNode
 
 from foedus.errors import ApiError
 from foedus.queries.catalog import ParamError, SavedQuery
 from foedus.queries.inline import inline_values
-from foedus.queries.run import check_classes
+from foedus.queries.run import check_classes, compact
 from foedus.server import errors
 from foedus.server.api import _is_a, catalog
 from foedus.server.ask_read import Found
@@ -146,6 +147,22 @@ def _candidate_json(question: str, cand: Candidate) -> dict[str, Any]:
             "api": f"/api/{cand.query}" + ("?" + urlencode(cand.params) if cand.params else "")}
 
 
+def _instead(question: str, cand: Candidate, param: str, lookup: IndexLookup) -> dict[str, Any] | None:
+    """When the entity chosen for `param` is not of the class the query wants (a treaty family named like an
+    alliance), the entities with names holding its name that are: offered, each as a link, never taken."""
+    refused = cand.chosen.get(param)
+    cls = catalog().queries[cand.query].param(param).cls
+    if refused is None or cls is None:
+        return None
+    near = [f for f in lookup.containing(refused.name) if f.iri != refused.iri and f.kind == refused.kind][:8]
+    fits = [f for f in near if _is_a(NamedNode(f.iri), cls)]
+    if not fits:
+        return None
+    return {"param": param, "text": refused.name, "why": f"{refused.name} is not a {compact(cls)}",
+            "options": [{"iri": o.iri, "href": href(o.iri), "name": o.name, "kind": o.kind, "period": o.period,
+                         "ask": _ask_link(question, cand.query, cand.params | {param: o.iri})} for o in fits]}
+
+
 def answer_question(question: str, only: str | None = None) -> dict[str, Any]:
     """The whole answer to a question: status, the chosen query's rows, and every candidate considered."""
     if only is not None and catalog().get(only) is None:
@@ -172,6 +189,9 @@ def answer_question(question: str, only: str | None = None) -> dict[str, Any]:
     except ParamError as exc:
         body["status"] = "not-sure"
         body["message"] = f"parameter {exc.param!r} {exc.message}. Nothing was run; choose below."
+        doubt = _instead(question, top, exc.param, lookup)
+        if doubt:
+            body["candidates"][0]["ambiguous"].append(doubt)
         return body
     body["status"] = "answered"
     body["answer"] = _candidate_json(question, top) | result

@@ -52,8 +52,8 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "longest-allies": ((r"\blongest\b|\blong(est)? standing\b|\bmost enduring\b|\boldest allies\b", 5.0),),
     "class-hierarchy": ((r"\bclass(es)?\b|\bontology\b|\bsubclass\w*\b|\bhierarchy\b", 4.0),),
     "cooperation-between-states": ((r"\bcooperat\w*\b|\btroops\b|\bties\b|\brelations?\b", 3.0),),
-    "exercise-partners": ((r"\bexercised with\b|\b(exercise|exercising) partners?\b|\bpartners?\b"
-                           r"|\bmost exercises\b", 4.0),),
+    "exercise-partners": ((r"\bexercis\w* (most )?with\b|\b(exercise|exercising) partners?\b|\bpartners?\b"
+                           r"|\bmost exercises\b|\bexercis\w*\b.*\bmost\b", 4.0),),
     "exercise-series": ((r"\beditions?\b|\bseries\b|\bover time\b|\bheld\b|\bhistory\b", 2.5),),
     "joint-exercises": ((r"\bexercis\w*\b|\bdrills?\b|\bmanoeuvres?\b", 2.5),),
     "military-diplomacy-between-states": ((r"\bmilitary diplomacy\b|\binstruments?\b|\bagreements?\b|\bdcas?\b"
@@ -227,8 +227,8 @@ def _fill(saved: SavedQuery, reading: Reading, lookup: Lookup, today: dt.date, c
             elif p.required and (lo is not None or hi is not None):
                 value = f"{EARLIEST}-01-01" if p.name == "from" else today.isoformat()
                 note = "open start read as " + value if p.name == "from" else f"open end read as today, {value}"
-        elif p.type == "integer" and p.name == "year" and year is not None:
-            value = str(year)
+        elif p.type == "integer" and p.name == "year" and year is not None and (reading.dates or lo == hi):
+            value = str(year)  # one year: a period's bound is not "the year"
         elif p.type == "integer" and p.name in ("from", "to"):
             picked = lo if p.name == "from" else hi
             value = None if picked is None else str(picked)

@@ -143,3 +143,16 @@ def test_text2sparql_errors(client: FlaskClient) -> None:
     assert empty.status_code == 400 and "'question'" in empty.get_json()["error"]["detail"]
     unsure = client.get("/text2sparql", query_string={"dataset": DATASET, "question": "What is the capital of Peru?"})
     assert unsure.status_code == 422 and "no saved query fits" in unsure.get_json()["error"]["detail"]
+
+
+def test_an_entity_of_the_wrong_class_is_refused_and_the_right_ones_offered(client: FlaskClient) -> None:
+    """The Little Entente is a treaty family, no fo:Alliance: nothing runs, its 1933 pact is offered and runs."""
+    body = ask(client, "Who were the members of the Little Entente in 1935?")
+    assert body["status"] == "not-sure" and body["answer"] is None and "is not a fo:Alliance" in body["message"]
+    (doubt,) = body["candidates"][0]["ambiguous"]
+    pact = next(o for o in doubt["options"] if o["iri"] == ID + "alliance/atop-2302")
+    chosen = client.get(pact["ask"] + "&format=json").get_json()
+    assert chosen["status"] == "answered"  # the pact's members are ATOP's (not in this small release's sample)
+    assert chosen["answer"]["params"] == {"alliance": ID + "alliance/atop-2302", "date": "1935-01-01"}
+    assert rows(chosen["answer"]["results"]["bindings"]) == api_rows(client, "alliance-members-on-date",
+                                                                     chosen["answer"]["params"])
