@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, render_template, request
 from pyoxigraph import NamedNode
 
-from foedus.errors import ApiError
 from foedus.queries.catalog import ParamError, SavedQuery
 from foedus.queries.inline import inline_values
 from foedus.queries.run import check_classes, compact
@@ -234,8 +233,8 @@ def text2sparql() -> Response:
         why = "no saved query fits it" if top is None else (
             "; ".join([a.why for a in top.ambiguous] + [f"it does not give {m!r}" for m in top.missing])
             or f"the best query, {top.query}, fits only weakly")
-        raise ApiError(422, "Question not answered", f"not sure how to answer {question!r}: {why}; see "
-                       "/ask?" + urlencode({"question": question}) + " for the choices", TEXT2SPARQL)
+        raise errors.unanswerable(f"not sure how to answer {question!r}: {why}; see /ask?"
+                                  + urlencode({"question": question}) + " for the choices", TEXT2SPARQL)
     try:
         saved, subs = _bind(top)
     except ParamError as exc:

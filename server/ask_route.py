@@ -52,7 +52,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "longest-allies": ((r"\blongest\b|\blong(est)? standing\b|\bmost enduring\b|\boldest allies\b", 5.0),),
     "class-hierarchy": ((r"\bclass(es)?\b|\bontology\b|\bsubclass\w*\b|\bhierarchy\b", 4.0),),
     "cooperation-between-states": ((r"\bcooperat\w*\b|\btroops\b|\bties\b|\brelations?\b", 3.0),),
-    "exercise-partners": ((r"\bexercis\w* (most )?with\b|\b(exercise|exercising) partners?\b|\bpartners?\b"
+    "exercise-partners": ((r"\bexercised (most )?with\b|\b(exercise|exercising) partners?\b|\bpartners?\b"
                            r"|\bmost exercises\b|\bexercis\w*\b.*\bmost\b", 4.0),),
     "exercise-series": ((r"\beditions?\b|\bseries\b|\bover time\b|\bheld\b|\bhistory\b", 2.5),),
     "joint-exercises": ((r"\bexercis\w*\b|\bdrills?\b|\bmanoeuvres?\b", 2.5),),
