@@ -8,7 +8,9 @@ missing or ambiguous parameter), or no query at all (`none`: outside the catalog
   filled, so `date=1985-01-01` equals `alliance=<nato>&date=1985-01-01` where NATO is the default); for `ask` rows
   the expected query first and nothing run; for `none` rows nothing offered; also the query name alone;
 * execution: an `answer` row is right when /ask ran a query whose rows equal those of /api/<expected>?<params>
-  (as multisets of bindings); an `ask` or `none` row when nothing was run.
+  (as multisets of bindings); an `ask` or `none` row when nothing was run;
+* text2sparql: for every question /ask answered, whether /text2sparql's query (values written in) gives the same
+  rows on /sparql.
 
 Writes bench/results/ask.json.
 """
@@ -26,6 +28,7 @@ from typing import Any
 from bench.measure import write_json
 
 LIST = Path(__file__).resolve().parent / "ask" / "questions.csv"
+DATASET = "https://w3id.org/foedus/id/dataset/foedus"
 
 
 def _params(text: str) -> dict[str, str]:
@@ -76,6 +79,20 @@ def run(release: Path) -> dict[str, Any]:
             api = client.get(f"/api/{row['query']}", query_string={**_params(row["params"]), "format": "json"})
             executed = api.status_code == 200 and _rows(api.get_json()["results"]["bindings"]) == _rows(
                 body["answer"]["results"]["bindings"])
+        if ran:  # /text2sparql's query, values written in, must give the same rows on /sparql
+            t2s = client.get("/text2sparql", query_string={"dataset": DATASET, "question": row["question"]})
+            status = t2s.status_code
+            if status == 200:
+                run_it = client.post("/sparql", data={"query": t2s.get_json()["query"]},
+                                     headers={"Accept": "application/sparql-results+json"})
+                status = run_it.status_code
+            same = status == 200 and _rows(json.loads(run_it.data)["results"]["bindings"]) == _rows(
+                body["answer"]["results"]["bindings"])
+            tally["text2sparql_ran"] += 1
+            tally["text2sparql_same"] += same
+            if not same:
+                misses.append({"question": row["question"], "query": row["query"],
+                               "text2sparql": f"status {status}" if status != 200 else "rows differ from /ask's"})
         tally["name_" + expect] += name_ok
         tally["routed_" + expect] += routed
         tally["executed_" + expect] += executed
@@ -100,6 +117,7 @@ def run(release: Path) -> dict[str, Any]:
         "execution": total("executed"),
         "execution_rate": round(total("executed") / n, 4),
         "execution_answerable": tally["executed_answer"],
+        "text2sparql_same_rows": f"{tally['text2sparql_same']} of {tally['text2sparql_ran']}",
         "seconds": round(seconds, 2),
         "tally": dict(tally),
         "misses": misses,

@@ -14,7 +14,7 @@ from typing import Any
 
 from pyoxigraph import Variable
 
-from foedus.sparql.lexer import outer_where_brace
+from foedus.sparql.lexer import outer_where_brace, where_variables
 
 
 def inline_values(text: str, subs: Mapping[Variable, Any]) -> str:
@@ -34,3 +34,18 @@ def inline_values(text: str, subs: Mapping[Variable, Any]) -> str:
         block += f" VALUES ?{v.value} {{ {' '.join(str(term) for term in subs[v])} }}"
     at = outer_where_brace(text) + 1
     return text[:at] + block + text[at:]
+
+
+def inline_constants(text: str, subs: Mapping[Variable, Any]) -> str:
+    """The query with its parameters bound as constants: each use inside the WHERE group written as the term
+    itself, and the VALUES block of inline_values for the projection. A FILTER on a parameter inside a UNION
+    branch then sees the value, which an outer VALUES block alone does not give it (so cooperation-between-states
+    answers the same as by substitution). For /text2sparql, whose answer must be one self-contained query text.
+    """
+    single = {v.value: subs[v] for v in subs if not isinstance(subs[v], tuple)}
+    out, last = [], 0
+    for start, end, name in where_variables(text):
+        if name in single:
+            out += [text[last:start], str(single[name])]
+            last = end
+    return inline_values("".join(out) + text[last:], subs)

@@ -5,7 +5,8 @@ Routing is ask_route.route (pure); this blueprint adapts the label index to it, 
 through the backend exactly as /api does (typed parameters by substitution, class checks asked of the data), and
 renders the answer as a page or as JSON (`format=json` or an Accept preferring JSON). `/text2sparql` answers the
 TEXT2SPARQL challenge's shape: the query text with its parameters written in as constants (a VALUES block of the
-typed terms in their own N-Triples syntax, queries/inline.py), runnable on /sparql.
+typed terms in their own N-Triples syntax, written also at each use inside the WHERE group: queries/inline.py
+inline_constants), runnable on /sparql with the rows the saved query gives.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from pyoxigraph import NamedNode
 
 from foedus.queries.catalog import ParamError, SavedQuery
-from foedus.queries.inline import inline_values
+from foedus.queries.inline import inline_constants
 from foedus.queries.run import check_classes, compact
 from foedus.server import errors
 from foedus.server.api import _is_a, catalog
@@ -131,7 +132,7 @@ def _run(cand: Candidate) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(outcome.body)
     result["truncated"] = outcome.truncated
     result["sparql"] = saved.text
-    result["bound_sparql"] = inline_values(saved.text, subs)
+    result["bound_sparql"] = inline_constants(saved.text, subs)
     return result
 
 
@@ -239,4 +240,4 @@ def text2sparql() -> Response:
         saved, subs = _bind(top)
     except ParamError as exc:
         raise errors.bad_request(f"parameter {exc.param!r} {exc.message}", TEXT2SPARQL) from None
-    return jsonify({"dataset": dataset, "question": question, "query": inline_values(saved.text, subs)})
+    return jsonify({"dataset": dataset, "question": question, "query": inline_constants(saved.text, subs)})
