@@ -89,9 +89,9 @@ class IndexLookup:
                 seen.setdefault(entity.iri, _found(entity))
         return list(seen.values())
 
-    def containing(self, text: str) -> Sequence[Found]:
-        """Entities with a name holding every word of `text` (the search rule), best first."""
-        return [_found(h.entity) for h in self.index.search(text, limit=30)]
+    def containing(self, text: str, kinds: Sequence[str]) -> Sequence[Found]:
+        """Entities of those kinds with a name holding every word of `text` (the search rule), best first."""
+        return [_found(h.entity) for h in self.index.search(text, kinds=kinds, limit=30)]
 
 
 def _question(name: str = "question") -> str:
@@ -154,7 +154,7 @@ def _instead(question: str, cand: Candidate, param: str, lookup: IndexLookup) ->
     cls = catalog().queries[cand.query].param(param).cls
     if refused is None or cls is None:
         return None
-    near = [f for f in lookup.containing(refused.name) if f.iri != refused.iri and f.kind == refused.kind][:8]
+    near = [f for f in lookup.containing(refused.name, (refused.kind,)) if f.iri != refused.iri][:8]
     fits = [f for f in near if _is_a(NamedNode(f.iri), cls)]
     if not fits:
         return None

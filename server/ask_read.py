@@ -102,8 +102,8 @@ class Lookup(Protocol):
         """Entities one of whose names is `text` (folded); codes count only when `code` (typed in capitals)."""
         ...
 
-    def containing(self, text: str) -> Sequence[Found]:
-        """Entities with a name that holds every word of `text` (the search rule), best first."""
+    def containing(self, text: str, kinds: Sequence[str]) -> Sequence[Found]:
+        """Entities of those kinds with a name that holds every word of `text` (the search rule), best first."""
         ...
 
 

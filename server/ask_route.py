@@ -147,7 +147,7 @@ def _pick(p: Param, m: Mention, kinds: tuple[str, ...], year: int | None,
     if year is not None and options:
         alive = [f for f in options if f.active_in(year) is not False]
         if not alive:
-            others = [f for f in lookup.containing(m.text) if f.kind in kinds and f.active_in(year)]
+            others = [f for f in lookup.containing(m.text, kinds) if f.active_in(year)]
             if len(others) == 1:
                 return others[0], None, f"{m.text!r} in {year} is {others[0].name} ({others[0].period})"
             why = f"{options[0].name} did not exist as such in {year}"

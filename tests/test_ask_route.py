@@ -43,8 +43,8 @@ class Names:
     def exact(self, text: str, *, code: bool) -> Sequence[Found]:
         return NAMES.get(fold(text), []) + (CODES.get(fold(text), []) if code else [])
 
-    def containing(self, text: str) -> Sequence[Found]:
-        found = [f for key, fs in NAMES.items() if matches(text, key) for f in fs]
+    def containing(self, text: str, kinds: Sequence[str]) -> Sequence[Found]:
+        found = [f for key, fs in NAMES.items() if matches(text, key) for f in fs if f.kind in kinds]
         return list(dict.fromkeys(found))
 
 
@@ -138,3 +138,25 @@ def test_dates_years_and_periods_by_rule() -> None:
     assert r.decades == [1960] and r.years == []
     assert read("non-aggression and unconditional", Names()).enums["obligation"] == ["non-aggression"]
     assert read("without conditions", Names()).enums["condition"] == ["none"]
+
+
+def test_the_label_index_lookup_finds_the_states_of_the_year_among_many_namesakes(catalog: Catalog) -> None:
+    """Over a real LabelIndex where 40 alliances hold the word "Germany" too, 1960's Germanies are still offered."""
+    from pyoxigraph import Literal, NamedNode
+
+    from foedus.server.ask import IndexLookup
+    from foedus.server.label_index import build_index
+
+    label, alias = NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), NamedNode(
+        "http://www.w3.org/2004/02/skos/core#altLabel")
+    names = [{"x": NamedNode(ID + "state/255"), "p": label, "l": Literal("Germany")},
+             {"x": NamedNode(ID + "state/260"), "p": alias, "l": Literal("West Germany")},
+             {"x": NamedNode(ID + "state/265"), "p": alias, "l": Literal("East Germany")}]
+    names += [{"x": NamedNode(f"{ID}alliance/atop-{n}"), "p": label, "l": Literal(f"Germany pact {n}")}
+              for n in range(40)]
+    periods = [{"x": NamedNode(ID + f"state/{c}"), "start": Literal(s), "end": Literal(e)}
+               for c, s, e in ((255, "1816-01-01", "1945-05-08"), (260, "1955-05-05", "1990-10-02"),
+                               (265, "1954-03-25", "1990-10-02"))]
+    index = build_index(names, [], [], periods, [], "https://w3id.org/foedus/")
+    top = route("Who were Germany's allies in 1960?", catalog, IndexLookup(index), today=TODAY)[0]
+    assert {o.iri for o in top.ambiguous[0].options} == {ID + "state/260", ID + "state/265"}
