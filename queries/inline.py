@@ -16,7 +16,7 @@ from typing import Any
 
 from pyoxigraph import Variable
 
-from foedus.sparql.lexer import group_braces
+from foedus.sparql.lexer import group_braces, where_variables
 
 
 def inline_values(text: str, subs: Mapping[Variable, Any]) -> str:
@@ -38,3 +38,17 @@ def inline_values(text: str, subs: Mapping[Variable, Any]) -> str:
     for at in reversed(group_braces(text)):  # from the end, so the earlier offsets stay right
         text = text[: at + 1] + block + text[at + 1 :]
     return text
+
+
+def inline_constants(text: str, subs: Mapping[Variable, Any]) -> str:
+    """The query with its parameters bound as constants: each use inside the WHERE group written as the term
+    itself, and the VALUES blocks of inline_values for the projection. For /text2sparql, whose answer must be one
+    self-contained query text that reads as the question's values.
+    """
+    single = {v.value: subs[v] for v in subs if not isinstance(subs[v], tuple)}
+    out, last = [], 0
+    for start, end, name in where_variables(text):
+        if name in single:
+            out += [text[last:start], str(single[name])]
+            last = end
+    return inline_values("".join(out) + text[last:], subs)

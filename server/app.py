@@ -12,6 +12,7 @@ from pyoxigraph import Store
 from foedus.errors import ConfigError
 from foedus.server import (
     api,
+    ask,
     dataset,
     errors,
     health,
@@ -46,6 +47,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     ui.bp,
     search.bp,
     reconcile.bp,
+    ask.bp,
     validate.bp,
 )
 

@@ -133,6 +133,11 @@ def query_failed(detail: str, status: int = 500) -> ApiError:
     return ApiError(status, "Query failed", detail, PROTOCOL + "#query-failure")
 
 
+def unanswerable(detail: str, spec: str = "https://text2sparql.aksw.org/") -> ApiError:
+    """422: a question in plain words that no saved query answers with confidence (/text2sparql says why)."""
+    return ApiError(422, "Question not answered", detail, spec)
+
+
 def _wanted() -> str:
     """Which rendering the client asked for: json (the default), html or text."""
     best = request.accept_mimetypes.best_match(["application/json", "text/html", "text/plain"])

@@ -161,3 +161,28 @@ def inspect_query(text: str, base: str = "") -> QueryText:
         else:  # fail closed: a SERVICE whose target this reader cannot name is never let through
             result.unreadable_service = True
     return result
+
+
+def where_variables(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each variable used as a value inside the outermost WHERE group: not the variables a
+    VALUES header, an `AS` or a sub-SELECT's projection declares, which must stay variables."""
+    at = outer_where_brace(text)
+    found: list[tuple[int, int, str]] = []
+    depth, declaring, last_word = 0, False, ""
+    for m in _TOKEN.finditer(text, at):
+        kind, value = m.lastgroup, m.group()
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "other" and value == "{":
+            depth += 1
+            declaring = False
+        elif kind == "other" and value == "}":
+            depth -= 1
+            if depth == 0:
+                break
+        elif kind == "word" and value.upper() in ("VALUES", "SELECT"):
+            declaring = True
+        elif kind == "var" and not declaring and last_word != "AS":
+            found.append((m.start(), m.end(), value[1:]))
+        last_word = value.upper() if kind == "word" else ""
+    return found
