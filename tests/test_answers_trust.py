@@ -215,6 +215,7 @@ def test_states_outside_nato_s_integrated_military_structure(full_store: Store, 
     spells = {(r["member"], r["start"], r.get("end")) for r in found}
     assert spells == {(state(220), "1966-07-01", "2009-04-04"), (state(350), "1974-08-14", "1980-10-20"),
                       (state(230), "1982-05-30", "1998-12-31")}
-    assert all(r["sources"] for r in found)
+    assert all(r["source"].startswith("http") for r in found)
+    assert len({r["source"] for r in found if r["member"] == state(230)}) == 3  # Spain: three cited pages
     on_day = answer(full_store, catalog, "outside-integrated-command", date="1990-06-01")
     assert {r["member"] for r in on_day} == {state(220), state(230)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import unordered
 from pyoxigraph import Literal, NamedNode, Store, Variable
 
 from foedus.queries.catalog import Catalog, SavedQuery, load_catalog
@@ -17,7 +18,7 @@ def catalog() -> Catalog:
 
 def _rows(result: object) -> list[tuple[str, ...]]:
     _, rows = rows_of(result)
-    return sorted(tuple(str(t) for t in row) for row in rows)
+    return sorted(tuple(unordered(t) for t in row) for row in rows)
 
 
 def _same_both_ways(full_store: Store, saved: SavedQuery) -> tuple[bool, bool]:

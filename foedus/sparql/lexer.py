@@ -165,7 +165,8 @@ def inspect_query(text: str, base: str = "") -> QueryText:
 
 def where_variables(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of each variable used as a value inside the outermost WHERE group: not the variables a
-    VALUES header, an `AS` or a sub-SELECT's projection declares, which must stay variables."""
+    VALUES header, an `AS`, a sub-SELECT's projection or its GROUP BY / ORDER BY declares, which must stay
+    variables."""
     at = outer_where_brace(text)
     found: list[tuple[int, int, str]] = []
     depth, declaring, last_word = 0, False, ""
@@ -180,8 +181,8 @@ def where_variables(text: str) -> list[tuple[int, int, str]]:
             depth -= 1
             if depth == 0:
                 break
-        elif kind == "word" and value.upper() in ("VALUES", "SELECT"):
-            declaring = True
+        elif kind == "word" and value.upper() in ("VALUES", "SELECT", "GROUP", "ORDER"):
+            declaring = True  # a sub-SELECT's GROUP BY / ORDER BY name variables, which must stay variables
         elif kind == "var" and not declaring and last_word != "AS":
             found.append((m.start(), m.end(), value[1:]))
         last_word = value.upper() if kind == "word" else ""
