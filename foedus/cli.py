@@ -176,9 +176,9 @@ def run_saved_query_cli(settings: Settings, name: str, params: list[str], fmt: s
 
     It runs as /api runs it: through the embedded backend (killable helper, query_timeout, max_result_rows).
     """
-    from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+    from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-    from foedus.queries.catalog import instance_ask, load_catalog
+    from foedus.queries.catalog import instance_check, load_catalog
     from foedus.queries.run import check_classes, describe_catalog, find, parse_params, render
     from foedus.server.backend import Limits, Query
     from foedus.server.embedded import EmbeddedBackend
@@ -193,7 +193,12 @@ def run_saved_query_cli(settings: Settings, name: str, params: list[str], fmt: s
     subs = saved.bind(given)  # refuse bad values before paying for the store load
     backend = EmbeddedBackend(*load_release_store(Path(settings.releases) / "latest"))
     limits = Limits(float(settings.query_timeout), int(settings.max_result_rows))
-    check_classes(lambda value, cls: backend.ask(Query(instance_ask(value, cls), "ASK"), limits), saved, subs)
+
+    def is_a(value: NamedNode, cls: str) -> bool:
+        text, bound = instance_check(value, cls)
+        return backend.ask(Query(text, "ASK", substitutions=bound), limits)
+
+    check_classes(is_a, saved, subs)
     wire = next(f for f in formats_for(saved.form) if f.key in ("json", "ntriples"))
     body = backend.answer(Query(saved.text, saved.form, substitutions=subs), wire, limits).body
     if wire.key == "json":

@@ -20,6 +20,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Variable
 
 from foedus.errors import QueryFileError, location
+from foedus.queries.inline import inline_values
 from foedus.queries.params import IRI, REGISTRY, Param, ParamError, Term
 from foedus.sparql.syntax import parse_check
 from foedus.sparql.traps import not_exists_trap
@@ -348,11 +349,14 @@ def subclasses(cls: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def instance_ask(value: NamedNode, cls: str) -> str:
-    """The class check as an ASK query: is `value` typed `cls` or one of its subclasses (from our ontology)?
+@functools.cache
+def _instance_text() -> str:
+    """queries/checks/instance-of.rq, read once."""
+    return (files("foedus.queries") / "checks" / "instance-of.rq").read_text(encoding="utf-8")
 
-    The subclasses are listed rather than followed with `rdfs:subClassOf*`, which Virtuoso answered false for data
-    loaded by SPARQL Update; IRIs are written by pyoxigraph, never raw text.
-    """
-    types = " ".join(str(NamedNode(c)) for c in sorted(subclasses(cls)))
-    return f"ASK {{ VALUES ?type {{ {types} }} {value} a ?type }}"
+
+def instance_check(value: NamedNode, cls: str) -> tuple[str, dict[Variable, Term]]:
+    """The class check as an ASK and its substitutions: is `value` typed `cls` or one of its subclasses (from our
+    ontology)? `value` is substituted; the classes are bound as a VALUES list by inline_values."""
+    classes = tuple(NamedNode(c) for c in sorted(subclasses(cls)))
+    return inline_values(_instance_text(), {Variable("type"): classes}), {Variable("value"): value}

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 from pyoxigraph import NamedNode
 
-from foedus.queries.catalog import Catalog, ParamError, instance_ask, load_catalog
+from foedus.queries.catalog import Catalog, ParamError, instance_check, load_catalog
 from foedus.queries.openapi import openapi_document
 from foedus.queries.run import check_classes
 from foedus.server import errors
@@ -44,7 +44,8 @@ def catalog() -> Catalog:
 def _is_a(value: NamedNode, cls: str) -> bool:
     """Whether an IRI is an instance of a class, asked of the backend with the endpoint's timeout and row cap."""
     st = state()
-    return st.backend.ask(Query(instance_ask(value, cls), "ASK"), st.limits)
+    text, subs = instance_check(value, cls)
+    return st.backend.ask(Query(text, "ASK", substitutions=subs), st.limits)
 
 
 def _given() -> dict[str, str]:

@@ -138,9 +138,13 @@ def run_saved(store: Store, saved: SavedQuery, given: dict[str, str]) -> Any:
     The server and `foedus query` run saved queries through the backend; tests that compare answers on many
     stores evaluate them directly.
     """
-    from foedus.queries.catalog import instance_ask
+    from foedus.queries.catalog import instance_check
     from foedus.queries.run import check_classes
 
     subs = saved.bind(given)
-    check_classes(lambda value, cls: bool(store.query(instance_ask(value, cls))), saved, subs)
+    def is_a(value: Any, cls: str) -> bool:
+        text, bound = instance_check(value, cls)
+        return bool(store.query(text, substitutions=bound))
+
+    check_classes(is_a, saved, subs)
     return store.query(saved.text, substitutions=subs)
