@@ -283,11 +283,15 @@ def _publish_update(settings: Settings, graph: str | None, triples: list[Triple]
             timeout=600,
         )
 
-    def wrap(body: str) -> str:
-        return f"GRAPH <{graph}> {{\n{body}}}" if graph else body
+    # SPARQL Update takes no substitutions: the graph IRI is written by pyoxigraph (checked, escaped), as the
+    # triples are (_ntriples), never pasted as raw text.
+    target = str(NamedNode(graph)) if graph is not None else None
 
-    if graph is not None:
-        update(f"DROP SILENT GRAPH <{graph}>")
+    def wrap(body: str) -> str:
+        return f"GRAPH {target} {{\n{body}}}" if target else body
+
+    if target is not None:
+        update(f"DROP SILENT GRAPH {target}")
     for batch in _batches([t for t in triples if not _has_blank(t)]):
         update(f"INSERT DATA {{ {wrap(_ntriples(batch))} }}")
     blank = [t for t in triples if _has_blank(t)]
