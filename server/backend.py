@@ -83,11 +83,10 @@ class Query:
 
 @dataclass
 class Outcome:
-    """A finished result: serialised body, format, row count, and whether it was cut at max_rows."""
+    """A finished result: serialised body, format, and whether it was cut at max_rows."""
 
     body: bytes
     fmt: Format
-    rows: int
     truncated: bool
 
 

@@ -2,9 +2,9 @@
 
 The store's default graph is the merge of all named graphs (store.py). Every query runs in a helper with the
 timeout and row cap (query_pool.py: a few killable helpers per worker, a bounded queue, a per-client cap); the
-helper writes the result in the asked format, and terms for page code travel as SPARQL JSON (or N-Triples) parsed
-back by pyoxigraph. An update runs on a copy of the store, which then replaces it; the helpers, whose copy
-predates the update, are replaced too.
+helper writes the result in the asked format (by pyoxigraph's own writers where it can), and terms for page code
+travel as SPARQL JSON (or N-Triples) parsed back by pyoxigraph. An update runs on a copy of the store, which then
+replaces it; the helpers, whose copy predates the update, are replaced too.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from foedus.server.errors import PROTOCOL
 from foedus.server.query_pool import pool_for, reset_pools
 from foedus.server.store import count_graphs, merge_into_default_graph
 from foedus.sparql.formats import RDF_FORMATS, RESULT_FORMATS, Format
-from foedus.sparql.results import write_result
+from foedus.sparql.results import NATIVE_RESULTS, write_native, write_result
 from foedus.sparql.text_match import custom_functions
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -132,18 +132,28 @@ class EmbeddedBackend:
         return self._store.query(request["query"], **kwargs)
 
     def _in_helper(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        """Answer one request inside the helper: the result serialised, or the error to report."""
+        """Answer one request inside the helper: the result serialised, or the error to report.
+
+        Solutions go through pyoxigraph's own writer when the format allows and they fit under the cap; an answer
+        over the cap is evaluated again and written row by row, cut at the cap (results.py).
+        """
         out = io.BytesIO()
+        fmt = _BY_KEY[request["fmt"]]
         try:
             result = self._evaluate(request)
-            rows, truncated = write_result(result, request["form"], _BY_KEY[request["fmt"]], request["max_rows"], out)
+            if isinstance(result, QuerySolutions) and fmt.key in NATIVE_RESULTS:
+                body = write_native(result, fmt, request["max_rows"])
+                if body is not None:
+                    return {"truncated": False}, body
+                result = self._evaluate(request)
+            truncated = write_result(result, request["form"], fmt, request["max_rows"], out)
         except SyntaxError as exc:
             return {"error": "syntax", "message": str(exc)}, b""
         except (OSError, RuntimeError, ValueError, TypeError) as exc:
             if request["federated"]:
                 return {"error": "service", "message": remote_service_failure(str(exc)), "status": 502}, b""
             return {"error": "evaluation", "message": f"{type(exc).__name__}: {exc}"}, b""
-        return {"rows": rows, "truncated": truncated}, out.getvalue()
+        return {"truncated": truncated}, out.getvalue()
 
     def answer(self, query: Query, fmt: Format, limits: Limits) -> Outcome:
         """Run in the helper with the timeout and row cap; the body in `fmt`; ApiError (400, 5xx) on failure."""
@@ -165,7 +175,7 @@ class EmbeddedBackend:
         meta = json.loads(raw)
         if "error" in meta:
             raise _child_error(meta)
-        return Outcome(body, fmt, int(meta["rows"]), bool(meta["truncated"]))
+        return Outcome(body, fmt, bool(meta["truncated"]))
 
     def select(self, query: Query, limits: Limits) -> list[Row]:
         """SELECT rows as terms (the helper's SPARQL JSON parsed back by pyoxigraph)."""

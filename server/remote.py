@@ -149,8 +149,8 @@ class RemoteBackend:
     def answer(self, query: Query, fmt: Format, limits: Limits) -> Outcome:
         """The remote's answer re-serialised by our writers in `fmt`, capped at limits.max_rows."""
         out = io.BytesIO()
-        rows, truncated = write_result(self._run(query, limits), query.form, fmt, limits.max_rows, out)
-        return Outcome(out.getvalue(), fmt, rows, truncated)
+        truncated = write_result(self._run(query, limits), query.form, fmt, limits.max_rows, out)
+        return Outcome(out.getvalue(), fmt, truncated)
 
     def select(self, query: Query, limits: Limits) -> list[Row]:
         """SELECT rows as terms, at most limits.max_rows."""
