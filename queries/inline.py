@@ -1,9 +1,10 @@
 """Bind a saved query's parameters as a VALUES block, for a remote endpoint that takes no substitutions.
 
 The embedded store binds parameters by substitution (SEP-0007). A remote SPARQL 1.1 endpoint only takes query
-text, so the typed terms go into a `VALUES` block placed first in every group graph pattern of the WHERE clause (the
-outermost, each UNION branch, OPTIONAL, GRAPH and sub-SELECT WHERE group): every pattern and FILTER then sees the
-parameter bound, as with substitution, even a FILTER inside a UNION branch that an outer block would not reach.
+text, so the typed terms go into a `VALUES` block placed first in every group graph pattern of the WHERE clause that
+uses a parameter (the outermost, and each UNION branch, OPTIONAL, GRAPH and sub-SELECT WHERE group naming one):
+every pattern and FILTER then sees the parameter bound, as with substitution, even a FILTER inside a UNION branch
+that an outer block would not reach.
 The terms are pyoxigraph terms parsed and type-checked by SavedQuery.bind and written in their own N-Triples
 syntax, so a value can never become other query text. tests/test_queries_inline.py checks that every saved query
 answers the same both ways.
@@ -20,8 +21,8 @@ from foedus.sparql.lexer import group_braces, where_variables
 
 
 def inline_values(text: str, subs: Mapping[Variable, Any]) -> str:
-    """The query with `VALUES (?p …) { (term …) }` first in each WHERE group (lexer.group_braces); unchanged
-    without params.
+    """The query with `VALUES (?p …) { (term …) }` first in each WHERE group that uses a parameter
+    (lexer.group_braces); unchanged without params.
 
     A variable bound to a tuple of terms gets a block of its own, `VALUES ?x { term … }`: one solution per term
     (the page queries look up the labels of many resources at once this way).
@@ -35,7 +36,8 @@ def inline_values(text: str, subs: Mapping[Variable, Any]) -> str:
         block = f" VALUES ({' '.join(f'?{v.value}' for v in single)}) {{ ({' '.join(str(subs[v]) for v in single)}) }}"
     for v in many:
         block += f" VALUES ?{v.value} {{ {' '.join(str(term) for term in subs[v])} }}"
-    for at in reversed(group_braces(text)):  # from the end, so the earlier offsets stay right
+    # from the end, so the earlier offsets stay right
+    for at in reversed(group_braces(text, frozenset(v.value for v in subs))):
         text = text[: at + 1] + block + text[at + 1 :]
     return text
 

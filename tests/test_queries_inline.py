@@ -49,9 +49,18 @@ def test_the_block_goes_into_the_outer_where_not_a_template_or_comment() -> None
     text = ('PREFIX ex: <http://e/where#>\n# WHERE { in a comment\n'
             'CONSTRUCT { ?s ex:p "WHERE {" } WHERE { ?s ex:q ?x { SELECT ?y WHERE { ?y ?p ?o } } }')
     out = inline_values(text, {Variable("x"): NamedNode("http://e/x")})
-    assert out.endswith('WHERE { VALUES (?x) { (<http://e/x>) } ?s ex:q ?x { SELECT ?y WHERE { VALUES (?x) '
-                        '{ (<http://e/x>) } ?y ?p ?o } } }')
+    assert out.endswith('WHERE { VALUES (?x) { (<http://e/x>) } ?s ex:q ?x { SELECT ?y WHERE { ?y ?p ?o } } }')
     Store().query(out)  # still a query
+
+
+def test_the_block_goes_only_into_groups_that_use_a_parameter() -> None:
+    # a block in a group that never reads the parameter changes no answer but can make a join a cartesian
+    # product: alliance-members-exercises took 241 s inlined that way, 0.3 s substituted
+    text = "SELECT * WHERE { { ?a ?p ?x } UNION { ?a ?q ?b FILTER(?b = ?x) } OPTIONAL { ?a ?r ?c } }"
+    out = inline_values(text, {Variable("x"): NamedNode("http://e/x")})
+    block = "VALUES (?x) { (<http://e/x>) }"
+    assert out == ("SELECT * WHERE { " + block + " { " + block + " ?a ?p ?x } UNION { " + block
+                   + " ?a ?q ?b FILTER(?b = ?x) } OPTIONAL { ?a ?r ?c } }")
 
 
 def test_a_hostile_string_stays_one_literal() -> None:

@@ -66,36 +66,53 @@ def outer_where_brace(text: str) -> int:
     raise ValueError("no WHERE { … } group found")
 
 
-def group_braces(text: str) -> list[int]:
-    """Offsets of every `{` that opens a group graph pattern of the query's WHERE clause, the outermost first.
+@dataclass
+class _Brace:
+    """An open `{` while group_braces reads: where, whether it opens a group, whether a named variable is in it."""
+
+    at: int
+    is_group: bool
+    used: bool
+
+
+def group_braces(text: str, names: frozenset[str] | None = None) -> list[int]:
+    """Offsets of every `{` that opens a group graph pattern of the query's WHERE clause, in text order.
 
     A VALUES data block is no group, and the brace that opens a sub-SELECT is skipped (its own WHERE group is
     listed). Remote inlining puts the parameters' VALUES block in each of them, so a FILTER inside a UNION branch
-    or an OPTIONAL sees the parameter bound, as it does with substitution.
+    or an OPTIONAL sees the parameter bound, as it does with substitution. With `names`, only the groups whose
+    text uses one of those variables are listed (and always the outermost): a block in a group that never reads
+    the parameter changes no answer, but it can turn a join into a cartesian product (241 s against 0.3 s).
     """
     start = outer_where_brace(text)
     tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text, start)
               if m.lastgroup not in ("ws", "comment")]
     out: list[int] = []
-    depth, data_until, after_values = 0, -1, False
+    open_groups: list[_Brace] = []
+    data_until, after_values = -1, False
     for i, (kind, value, at) in enumerate(tokens):
         if kind == "word" and value.upper() == "VALUES":
             after_values = True
+        elif kind == "var" and names is not None and value[1:] in names:
+            for brace in open_groups:
+                brace.used = True
         elif kind == "other" and value == "{":
-            depth += 1
+            is_group = False
             if after_values and data_until < 0:
-                data_until, after_values = depth - 1, False  # a data block: no group until it closes
+                data_until, after_values = len(open_groups), False  # a data block: no group until it closes
             elif data_until < 0:
                 following = tokens[i + 1] if i + 1 < len(tokens) else ("", "", 0)
-                if not (following[0] == "word" and following[1].upper() == "SELECT"):
-                    out.append(at)
+                is_group = not (following[0] == "word" and following[1].upper() == "SELECT")
+            open_groups.append(_Brace(at, is_group, used=not open_groups or names is None))
         elif kind == "other" and value == "}":
-            depth -= 1
-            if depth == data_until:
+            brace = open_groups.pop()
+            if len(open_groups) == data_until:
                 data_until = -1
-            if depth == 0:
+            if brace.is_group and brace.used:
+                out.append(brace.at)
+            if not open_groups:
                 break
-    return out
+    return sorted(out)
 
 
 def decode_uchars(text: str) -> str:
