@@ -22,7 +22,7 @@ def test_a_built_release_has_exactly_the_files_of_the_layout(tmp_path: Path) -> 
     from foedus.graph.build import build_release
     from foedus.settings import load_settings
 
-    settings = load_settings({"releases": tmp_path, "sources": None})
+    settings = load_settings({"releases": tmp_path, "sources": ""})  # "" = none; None would read FOEDUS_SOURCES
     target = build_release(settings, progress=False, curated_dir=FIXTURE)
     assert sorted(p.name for p in target.iterdir()) == sorted(layout.FILES)
     assert layout.latest(tmp_path).resolve() == target.resolve()
