@@ -203,7 +203,7 @@ def test_military_diplomacy_between_two_states(full: Store, curated: Store, cata
     assert len(dcad) >= 3  # DCAD's US-India defence cooperation agreements
     exercises = answer(full, catalog, "military-diplomacy-between-states", type="joint-exercise", **args)
     curated_ones = {r["instrument"] for r in pick(exercises, graph=GRAPH + "curated")}
-    assert curated_ones == {ID + "instrument/malabar", ID + "instrument/cope-india"}
+    assert curated_ones == {ID + "instrument/" + s for s in ("malabar", "cope-india", "yudh-abhyas", "tiger-triumph")}
     assert pick(exercises, graph=GRAPH + "mme-7")  # and MME's US-India exercises, 1980-2010
 
 
@@ -212,7 +212,7 @@ def test_joint_exercises_by_year_and_participant(full: Store, curated: Store, ca
         rows = answer(store, catalog, "joint-exercises", year="2024", participant=ID + "state/2")
         names = {r["exercise"].rsplit("/", 1)[1] for r in rows}
         assert names == {"steadfast-defender-2024", "red-flag", "baltops", "rimpac", "pitch-black", "balikatan",
-                         "pacific-vanguard", "yama-sakura"}
+                         "pacific-vanguard", "yama-sakura", "freedom-edge", "tiger-triumph", "yudh-abhyas"}
         assert pick(rows, exercise=ID + "instrument/rimpac", start="2024-06-27", end="2024-08-01",
                     participants="29")
         assert all(r["start"].startswith("2024") for r in answer(store, catalog, "joint-exercises", year="2024",

@@ -134,7 +134,16 @@ def test_live_server_in_remote_mode(virtuoso: str, release: Path) -> None:
         assert b"<https://w3id.org/foedus/id/state/740>" in sparql.queryAndConvert()  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("route", ["remote_graph_store", "remote_update_endpoint"])
+# Virtuoso 7.2 (Debian) drops every row of `GRAPH ?g { ?s org:organization <nato> ; fo:startDate ?d }
+# FILTER(?d <= "1990-01-01"^^xsd:date)` for data loaded by the Graph Store Protocol (16 rows without GRAPH ?g, or with
+# the graph named, or after the same data is loaded by SPARQL Update): seen since the curated core grew past
+# 59792b4. Strict, so the test says when a Virtuoso release answers again. README: use remote_update_endpoint.
+VIRTUOSO_GSP_RANGE = pytest.mark.xfail(strict=True, reason="Virtuoso loses GRAPH ?g + date-range rows of data "
+                                       "loaded by the Graph Store Protocol")
+
+
+@pytest.mark.parametrize("route", [pytest.param("remote_graph_store", marks=VIRTUOSO_GSP_RANGE),
+                                   "remote_update_endpoint"])
 def test_saved_queries_answer_from_the_remote_store(virtuoso: str, tmp_path: Path, route: str,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """/api in remote mode, the release published either way: parameters go to Virtuoso as a VALUES block; class
