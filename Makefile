@@ -11,6 +11,8 @@ export FOEDUS_SOURCES
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	# pytrec-eval (for text2sparql-client) first, from the offline stand-in: .ci/pytrec-eval-shim says why
+	$(BIN)/pip install --quiet ./.ci/pytrec-eval-shim
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 

@@ -4,7 +4,12 @@ and the latency of prefix lookups over every name it holds.
 For every name in the index, the lookups are its first 1, 3 and 6 folded characters and its first word (the
 strings a person types into an autocompleting box), each run through LabelIndex.search(limit=10) as /search
 does. Memory is what tracemalloc counts as allocated by the build and still held, and the process's RSS growth.
-Writes bench/results/search.json.
+
+Then served: `foedus serve` over the release's foedus.nq with 2 workers on a free loopback port (`--foedus BIN`
+picks another checkout's executable, e.g. one that still builds the index lazily in each worker): seconds until it
+answers, the first 6 /search requests (the first one each worker answers pays for its index when it is built
+lazily) and the server's memory after them, RSS summed over master and workers and PSS (pages shared
+copy-on-write counted once). Writes bench/results/search.json.
 """
 
 from __future__ import annotations
@@ -12,12 +17,18 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
+import sys
 import time
 import tracemalloc
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.measure import write_json
+from bench.measure import free_port, mib, write_json
+from bench.servers import _process
+
+SEARCHES = ("nato", "germ", "britain", "warsaw pact", "persia", "rimpac")
 
 
 def _rss_mib() -> float:
@@ -74,13 +85,35 @@ def run(release: Path) -> dict[str, Any]:
     }
 
 
+def served(release: Path, foedus: str) -> dict[str, Any]:
+    """Start `foedus serve` (2 workers) over the release, time it and its first searches, and weigh it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [foedus, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2", str(release / "foedus.nq")]
+    with _process("foedus", cmd, base + "/sparql") as server:
+        first = []
+        for q in SEARCHES:
+            started = time.perf_counter()
+            url = base + "/search?" + urllib.parse.urlencode({"q": q, "format": "json"})
+            with urllib.request.urlopen(url, timeout=120) as response:
+                response.read()
+            first.append(round((time.perf_counter() - started) * 1000, 1))
+        return {"foedus": foedus, "ready_seconds": server.ready_s, "first_searches_ms": first,
+                "rss_mib": round(mib(server.rss()), 1), "pss_mib": round(mib(server.pss()), 1)}
+
+
 def main() -> None:
-    """Parse --release, run, print and write the result."""
+    """Parse --release (and --foedus, --served-only), run, print and write the result."""
     parser = argparse.ArgumentParser(prog="python -m bench.search_bench", description=__doc__)
     parser.add_argument("--release", type=Path, default=Path("releases/latest"))
+    parser.add_argument("--foedus", default=str(Path(sys.executable).with_name("foedus")),
+                        help="the foedus executable to serve with (default: this environment's)")
+    parser.add_argument("--served-only", action="store_true", help="measure only the served index")
     args = parser.parse_args()
-    result = run(args.release.resolve())
-    write_json("search", result)
+    release = args.release.resolve()
+    result = {} if args.served_only else run(release)
+    result["served"] = served(release, args.foedus)
+    write_json("search-served" if args.served_only else "search", result)
     print(result)
 
 

@@ -3,8 +3,10 @@
 Oxigraph has no text index and a CONTAINS scan over every literal is slow, so the server reads the names once (five
 page queries in server/rq/label-index-*.rq, through the endpoint's executor) into a sorted word list; a lookup is a
 binary search per query word and an intersection. Each entry knows its kind (state, alliance, treaty, organisation,
-instrument, ...), a size signal (how many resources point at it), its codes and when it existed. The index is built
-on first use in each process and rebuilt when an update changes the data (the data's generation).
+instrument, ...), a size signal (how many resources point at it), its codes and when it existed. `foedus serve`
+builds it once in the gunicorn master before the workers fork (prepare_index), so they share it copy-on-write and
+no first request waits for it; elsewhere (tests, remote mode) it is built on first use. It is built again when an
+update changes the data (the data's generation).
 """
 
 from __future__ import annotations
@@ -15,15 +17,19 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foedus.sparql.text_match import fold, words
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 FO = "https://w3id.org/foedus/ontology/"
 OWL = "http://www.w3.org/2002/07/owl#"
 WD = "http://www.wikidata.org/entity/"
+PROV_LOCATION = "http://www.w3.org/ns/prov#Location"
 LABEL_PREDICATES = {RDFS + "label", SKOS + "prefLabel", "http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/name"}
 ALIAS_PREDICATES = {SKOS + "altLabel"}
 # Code predicates and the key each is known by in answers (reconciliation properties, extend).
@@ -38,7 +44,11 @@ CODE_PREDICATES = {
     FO + "cow4AllianceId": "cow4AllianceId",
 }
 # The order kinds are listed in when their matches score the same.
-KIND_ORDER = ("state", "alliance", "organisation", "treaty", "instrument", "occurrence", "actor", "class", "property")
+KIND_ORDER = ("state", "alliance", "organisation", "treaty", "instrument", "occurrence", "actor", "class", "property",
+              "place")
+# Points off a kind's matches: an exercise's place (id/instrument/mme-847/place) is named by the text MME gives for
+# where it was held ("West Germany"), so the thing of that name (the state, through its alias) ranks above it.
+KIND_PENALTY = {"place": 5}
 FIELD_PENALTY = {"label": 0, "alias": 2, "code": 4, "wikidata": 4, "close-wikidata": 8}
 MATCH_SCORE = {"exact": 100, "prefix": 90, "words": 80, "word-prefix": 70}
 
@@ -100,6 +110,8 @@ class Hit:
 
 
 def _kind(iri: str, types: set[str], base: str) -> str:
+    if PROV_LOCATION in types:
+        return "place"
     if iri.startswith(base + "id/"):
         segment = iri[len(base) + 3 :].split("/", 1)[0]
         if segment == "actor":
@@ -193,6 +205,7 @@ class LabelIndex:
             if wanted_kinds is not None and entity.kind not in wanted_kinds:
                 continue
             how, score = self.score(name, folded, query_words)
+            score -= KIND_PENALTY.get(entity.kind, 0)
             held = best.get(name.entity)
             if held is None or score > held.score:
                 best[name.entity] = Hit(entity, name, how, score)
@@ -305,3 +318,18 @@ def label_index() -> LabelIndex:
         )
         current_app.extensions[EXTENSION] = (key, index)
         return index
+
+
+def prepare_index(app: Flask) -> LabelIndex | None:
+    """Build `app`'s label index now, in the process that forks the workers, so they inherit it instead of each
+    building its own at its first search; then stop the query helpers the build forked here (each worker forks its
+    own). Embedded data only: a remote store may change under us or be down at start-up (then first use builds it)."""
+    from foedus.server.context import state
+    from foedus.server.query_pool import reset_pools
+
+    with app.app_context():
+        if state().mode != "embedded":
+            return None
+        index = label_index()
+    reset_pools()
+    return index

@@ -79,6 +79,7 @@ def build_app(settings: Settings, files: list[Path]) -> Flask:
 
 def serve(settings: Settings, files: list[Path]) -> None:
     """Serve until stopped; errors in the data or settings surface before any worker starts."""
+    from foedus.server.label_index import prepare_index
     from foedus.server.ontology_docs import prepare_docs
 
     configure(settings.log_level)
@@ -87,6 +88,7 @@ def serve(settings: Settings, files: list[Path]) -> None:
                           where="worker_model")
     app = build_app(settings, files)
     prepare_docs(app)  # in the master, once: every worker inherits the pages instead of building its own
+    prepare_index(app)  # likewise the label index of /search, /ask and /reconcile
     log.info("serving %s on http://%s:%s/ with %d workers", ", ".join(map(str, files)) or "the latest release",
              settings.host, settings.port, int(settings.workers))
     FoedusServer(settings, app).run()

@@ -4,10 +4,11 @@ Every string is a spelling one of the public data sets uses, with the answer tha
 code), and a year when the data set dates the use: COW's state names with the year each spell starts and its
 abbreviations; DCAD's cowName columns with the signature year; the OWID crosswalk's names and COW letters; the
 OWID list of historical states ("Germany 1871-1918 = German Empire"); the participant names of the MME exercise
-data set with the first year each appears, answered by mme-names.csv (written by us from public knowledge, one
-line per name). Two rules keep the answers right: a DCAD row whose letters name another code in COW's own table
-is left out (the data set contradicts itself there), and an OWID row counts only when its COW code is a state of
-COW's system. The data files themselves stay outside the repository; this list holds only names and answers.
+data set with the first year each appears, answered by mme-names.csv (written by make_mme_names.py from the MME
+file's own spellings and what the MME importer's reviewed table says each names; no line by hand). Two rules keep
+the answers right: a DCAD row whose letters name another code in COW's own table is left out (the data set
+contradicts itself there), and an OWID row counts only when its COW code is a state of COW's system. The data
+files themselves stay outside the repository; this list holds only names and answers.
 """
 
 from __future__ import annotations
