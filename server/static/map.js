@@ -145,6 +145,10 @@
     countries(atlasUrl).then(function (land) {
       var svg = el("svg", { viewBox: "0 0 " + size + " " + size, "class": "map-svg" });
       var projection = d3.geoOrthographic().rotate([-lon, -lat]).fitExtent([[6, 6], [size - 6, size - 6]], { type: "Sphere" });
+      // Zoom in as far as the points allow (a point at angle t from the centre lies at radius R sin t), at most 3x.
+      var spread = points.reduce(function (m, p) { return Math.max(m, d3.geoDistance([lon, lat], [p.lon, p.lat])); }, 0);
+      var zoom = Math.max(1, Math.min(3, spread > 0 ? 0.8 / Math.sin(Math.min(spread, Math.PI / 2)) : 3));
+      projection.scale(projection.scale() * zoom);
       drawWorld(svg, projection, land);
       var layer = el("g", { "class": "layer" }, svg);
       points.forEach(function (p) {
