@@ -15,11 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
+from flask import current_app
 from pyoxigraph import Literal, NamedNode, Variable
 
 from foedus.errors import QueryFileError
+from foedus.queries.catalog import Catalog, ParamError, load_catalog
 from foedus.queries.inline import inline_values
 from foedus.server import errors
+from foedus.server.api import EXTENSION
 from foedus.server.backend import Query, Row
 from foedus.server.context import state
 from foedus.sparql.lexer import inspect_query
@@ -81,3 +84,27 @@ def run_select(name: str, *, cap: int | None = None, **values: Binding) -> list[
     text = inline_values(query.text, lists) if lists else query.text
     st = state()
     return st.backend.select(Query(text, substitutions=scalars), st.limits.capped(cap))
+
+
+def saved_catalog() -> Catalog:
+    """The saved queries (queries/*.rq): the API blueprint's catalog, else one the pages load once per app."""
+    cat: Catalog | None = current_app.extensions.get(EXTENSION)
+    if cat is None:  # an app without the API blueprint
+        cat = current_app.extensions.get("foedus.ui.catalog")
+        if cat is None:
+            cat = current_app.extensions["foedus.ui.catalog"] = load_catalog()
+    return cat
+
+
+def run_saved(name: str, **given: str) -> list[Row]:
+    """Run the saved query `name` for a page, its parameters given as a request would give them (typed and
+    checked by the query's own header, bound by substitution); a value its type refuses is a 400."""
+    saved = saved_catalog().get(name)
+    if saved is None:
+        raise KeyError(f"no saved query {name!r} in queries/")
+    try:
+        subs = saved.bind(given)
+    except ParamError as exc:
+        raise errors.bad_request(f"parameter {exc.param!r} {exc.message}", "https://w3id.org/foedus/api") from None
+    st = state()
+    return st.backend.select(Query(saved.text, substitutions=subs), st.limits)

@@ -21,6 +21,7 @@ from pyoxigraph import (
 )
 
 from foedus.server import errors
+from foedus.server.cooperation import cooperation
 from foedus.server.describe import (
     INBOUND_LIMIT,
     Description,
@@ -38,6 +39,7 @@ from foedus.server.describe import (
     wikidata_id,
 )
 from foedus.server.http import conditional
+from foedus.server.maps import places
 from foedus.server.page_queries import iri as page_iri
 from foedus.server.page_queries import run_select
 from foedus.sparql.formats import RDF_FORMATS, Format, negotiate
@@ -148,6 +150,10 @@ def render_resource(desc: Description, where: str) -> str:
         extra["events"] = events(desc.iri)
     elif desc.kind in ("state", "actor"):
         extra["spells"] = memberships(desc.iri, "member")
+        if desc.kind == "state":
+            extra["cooperation"] = cooperation(desc.iri)
+    else:
+        extra["places"] = places(desc.iri)  # an exercise, edition, series or base: its place on a small map
     sources = graph_citations(desc.graphs)
     alternates = [(f, f"{where}.{SUFFIX[f.key]}") for f in OFFERED if f.key != "html"]
     return render_template(

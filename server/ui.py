@@ -16,13 +16,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
 from pyoxigraph import Literal, NamedNode
 
-from foedus.queries.catalog import Catalog, load_catalog
 from foedus.queries.inline import inline_values
 from foedus.server import errors
-from foedus.server.api import EXTENSION
 from foedus.server.context import state
 from foedus.server.describe import FO, curie, href, iri_base, labels_for, memberships
-from foedus.server.page_queries import iri, run_select
+from foedus.server.page_queries import iri, run_select, saved_catalog
 from foedus.server.service_description import endpoint_url
 from foedus.server.vendor import VENDOR, vendor_dir
 from foedus.vocab import PREFIXES
@@ -77,13 +75,8 @@ def home() -> str:
 
 def saved_examples() -> list[dict[str, str]]:
     """The saved queries (queries/*.rq) as YASGUI examples, a VALUES row binding the documented examples."""
-    cat: Catalog | None = current_app.extensions.get(EXTENSION)
-    if cat is None:  # an app without the API blueprint: the UI loads the catalog itself, once
-        cat = current_app.extensions.get("foedus.ui.catalog")
-        if cat is None:
-            cat = current_app.extensions["foedus.ui.catalog"] = load_catalog()
     examples = []
-    for saved in cat:
+    for saved in saved_catalog():
         examples.append(
             {
                 "name": saved.name,
@@ -109,7 +102,7 @@ def query_page() -> str:
     return render_template("query.html", config=config)
 
 
-def _resolve(ref: str) -> str:
+def resolve_ref(ref: str) -> str:
     """An IRI from what a user typed: an IRI, a local path (/id/alliance/nato) or a key (alliance/nato)."""
     ref = ref.strip()
     if ref.startswith(("http://", "https://")):
@@ -124,7 +117,7 @@ def _resolve(ref: str) -> str:
 def timeline_page() -> str:
     """A membership timeline: the members of an alliance, or the alliances of a state, over time."""
     of = request.args.get("of", "") or "alliance/nato"
-    return render_template("timeline.html", of=of, iri=_resolve(of), alliances=_alliances())
+    return render_template("timeline.html", of=of, iri=resolve_ref(of), alliances=_alliances())
 
 
 @bp.route("/timeline/data.json", methods=["GET"])
@@ -136,8 +129,8 @@ def timeline_data() -> Response:
             "give `of`: an alliance or state (IRI, /id/... path or e.g. alliance/nato)",
             "https://w3id.org/foedus/ontology",
         )
-    iri(_resolve(of), "`of`")  # 400 before any query when it is no IRI
-    return jsonify(timeline(_resolve(of)))
+    iri(resolve_ref(of), "`of`")  # 400 before any query when it is no IRI
+    return jsonify(timeline(resolve_ref(of)))
 
 
 def timeline(iri: str) -> dict[str, Any]:

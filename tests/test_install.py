@@ -111,8 +111,9 @@ def _get(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers.get_content_type(), response.read()
 
 
-@pytest.mark.parametrize("path", ["/", "/query", "/timeline?of=alliance/nato", "/network?year=1990", "/dataset",
-                                  "/ontology", "/api", "/id/alliance/nato"])
+@pytest.mark.parametrize("path", ["/", "/query", "/timeline?of=alliance/nato", "/network?year=1990", "/map",
+                                  "/dyad?a=2&b=200", "/dataset", "/ontology", "/api", "/id/alliance/nato",
+                                  "/id/state/2"])
 def test_installed_package_serves_every_page_with_its_assets(installed: str, path: str) -> None:
     """Each page answers 200 HTML, and every script and stylesheet it names answers 200 from this server."""
     status, kind, body = _get(installed + path)
@@ -121,6 +122,12 @@ def test_installed_package_serves_every_page_with_its_assets(installed: str, pat
     for asset in assets:
         asset_status, _, data = _get(installed + asset)
         assert asset_status == 200 and data, asset
+
+
+def test_installed_package_serves_the_country_shapes(installed: str) -> None:
+    """The map's TopoJSON (fetched by map.js, so no <script> names it) is package data of the installed wheel."""
+    status, kind, data = _get(f"{installed}/vendor/countries-110m.json")
+    assert (status, kind) == (200, "application/json") and b'"type":"Topology"' in data
 
 
 def test_installed_query_page_loads_the_editor(installed: str) -> None:

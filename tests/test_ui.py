@@ -42,11 +42,12 @@ def test_pages_render_with_no_third_party_assets(client: FlaskClient, path: str)
 
 @pytest.mark.parametrize("name", sorted(VENDOR))
 def test_vendor_files_are_served_from_the_package(client: FlaskClient, name: str) -> None:
-    """YASGUI, vis-timeline, vis-network and Chart.js are shipped in the package and served by us."""
+    """YASGUI, vis-timeline, vis-network, Chart.js, d3-geo, topojson-client and the country shapes are shipped in
+    the package and served by us."""
     with client.get(f"/vendor/{name}") as response:
         assert response.status_code == 200
         assert len(response.data) > 1000
-        assert response.mimetype in ("text/javascript", "application/javascript", "text/css")
+        assert response.mimetype in ("text/javascript", "application/javascript", "text/css", "application/json")
 
 
 def test_vendor_route_serves_only_its_list(client: FlaskClient) -> None:
