@@ -89,6 +89,21 @@ def loopback_server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterat
         thread.join()
 
 
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """A WSGI app (ours) on 127.0.0.1 (a free port) in a thread, for as long as the block runs; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
 @pytest.fixture(scope="session")
 def sources() -> Path:
     """The public data sets directory (see sources_dir)."""

@@ -7,14 +7,13 @@ CSP refusal); the app here serves the shared full-release store. Screenshots go 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import test_browser_ui as ui_browser
+from conftest import serving
 from pyoxigraph import Store
-from werkzeug.serving import make_server
 
 from foedus.server.app import create_app
 from foedus.settings import load_settings
@@ -29,12 +28,8 @@ page = ui_browser.page
 def base_url(tmp_path_factory: pytest.TempPathFactory, full_store: Store) -> Iterator[str]:
     """The app over the full release on a free loopback port, for this module's tests."""
     app = create_app(load_settings({"releases": str(tmp_path_factory.mktemp("rel")), "workers": 1}), full_store)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,12 @@ Screenshots are kept in artifacts/screenshots/ for people to look at.
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import serving
 from fixtures.ui.release import shared_releases
-from werkzeug.serving import make_server
 
 from foedus.server.app import create_app
 from foedus.settings import load_settings
@@ -31,12 +30,8 @@ SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 def base_url() -> Iterator[str]:
     """The app, serving the UI test release, on a free loopback port for the module's tests."""
     app = create_app(load_settings({"releases": str(shared_releases()), "workers": 1}))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

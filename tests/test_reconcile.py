@@ -5,17 +5,16 @@ year), clear errors, and a real client from PyPI (`reconciler`) against the serv
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
 import pytest
 import reconcile_schemas as schemas
+from conftest import serving
 from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import Store
-from werkzeug.serving import make_server
 
 from foedus.server.app import create_app
 from foedus.settings import load_settings
@@ -165,12 +164,8 @@ def test_a_preview_may_be_framed_by_any_client_and_no_other_page_may(client: Fla
 @pytest.fixture(scope="module")
 def live(app: Flask) -> Iterator[str]:
     """The app on a free loopback port, for a client that speaks HTTP."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/reconcile"
-    server.shutdown()
-    thread.join()
+    with serving(app) as url:
+        yield url + "/reconcile"
 
 
 @pytest.mark.filterwarnings("ignore:The inplace keyword:Warning", "ignore::DeprecationWarning")
